@@ -37,7 +37,7 @@ test-release: build web
 
 test-asan: build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE 'system|slow' --timeout 600
+	  ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE 'system|slow|web' --timeout 600
 
 test: test-release test-asan
 

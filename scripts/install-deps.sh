@@ -17,6 +17,8 @@ PKGS=(
   # system tests: real peers and servers
   postgresql sqlite3 sip-tester baresip wrk sox espeak-ng curl
   python3 python3-pytest python3-websocket procps iproute2
+  # web console end-to-end tests (Playwright drives Debian's chromium)
+  chromium fonts-noto-cjk
 )
 
 missing=()

@@ -1,0 +1,349 @@
+// The web console in Debian's headless Chromium against a running hujiaod
+// (started by test_web_console.py). Env: HUJIAO_URL, HUJIAO_ADMIN_PASSWORD,
+// HUJIAO_ARTIFACTS (screenshots), HUJIAO_CHROMIUM (default /usr/bin/chromium).
+// Exits non-zero on the first failed check or on any unexpected console error.
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const webDir = path.resolve(here, '../../../web');
+const require = createRequire(path.join(webDir, 'package.json'));
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.HUJIAO_URL ?? 'http://127.0.0.1:8080';
+const ADMIN_PASSWORD = process.env.HUJIAO_ADMIN_PASSWORD;
+const ARTIFACTS = process.env.HUJIAO_ARTIFACTS ?? path.resolve(here, '../../../test-artifacts/web');
+const CHROMIUM = process.env.HUJIAO_CHROMIUM ?? '/usr/bin/chromium';
+const VIEWPORT = { width: 1366, height: 768 };
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+// Endpoints of later issues (ACD/CTI) may not exist yet: their 404 is expected and shown as such.
+const NOT_YET = /\/api\/v1\/(queues|agents)(\/|\?|$)/;
+
+if (!ADMIN_PASSWORD) throw new Error('HUJIAO_ADMIN_PASSWORD is required');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+let checks = 0;
+function check(cond, what) {
+  checks++;
+  if (!cond) throw new Error(`check failed: ${what}`);
+  console.log(`ok ${checks} - ${what}`);
+}
+
+const problems = [];
+let expectStatus = null; // {status, re}: one expected failing request (e.g. a wrong password)
+
+function watch(page, who) {
+  page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const url = m.location()?.url ?? '';
+    const text = m.text();
+    const res = /status of (\d{3})/.exec(text);
+    if (res && res[1] === '404' && NOT_YET.test(url)) return;
+    if (res && expectStatus && String(expectStatus.status) === res[1] && expectStatus.re.test(url)) return;
+    problems.push(`${who}: console error on ${page.url()}: ${text} (${url})`);
+  });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** Controls without an accessible name (a simplified accessible-name check). */
+async function unnamedControls(page) {
+  return page.evaluate(() => {
+    const sel = 'button, a[href], input:not([type=hidden]), select, textarea, [role=button], [role=switch], [role=checkbox], [role=combobox], [role=tab], [role=menuitem]';
+    const out = [];
+    const text = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || el.closest('[aria-hidden=true]')) continue;
+      let name = el.getAttribute('aria-label') || '';
+      if (!name && el.getAttribute('aria-labelledby'))
+        name = el.getAttribute('aria-labelledby').split(/\s+/).map((id) => text(document.getElementById(id))).join(' ');
+      if (!name && el.id) name = text(document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
+      if (!name) name = text(el.closest('label'));
+      if (!name && !['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) name = text(el);
+      if (!name) name = [...el.querySelectorAll('[aria-label]')].map((c) => c.getAttribute('aria-label')).join(' ');
+      if (!name) name = el.getAttribute('title') || el.getAttribute('placeholder') || el.getAttribute('alt') || '';
+      // antd's Select puts the label on the wrapper's search input via its id.
+      if (!name && el.closest('.ant-select')) {
+        const input = el.closest('.ant-select').querySelector('input[id]');
+        if (input) name = text(document.querySelector(`label[for="${CSS.escape(input.id)}"]`)) || input.getAttribute('aria-label') || '';
+      }
+      if (!name.trim()) out.push(el.outerHTML.slice(0, 160));
+    }
+    return out;
+  });
+}
+
+async function pageChecks(page, name) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `${name}: no horizontal scrolling at 1366x768 (overflow ${overflow}px)`);
+  const unnamed = await unnamedControls(page);
+  check(unnamed.length === 0, `${name}: every control has an accessible name${unnamed.length ? `; unnamed: ${unnamed.join(' | ')}` : ''}`);
+}
+
+async function login(page, username, password) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+async function logout(page, name) {
+  await page.getByRole('button', { name: `User menu for ${name}` }).hover();
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+}
+
+async function apiLogin(username, password) {
+  const r = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (r.status !== 200) throw new Error(`API login of ${username}: HTTP ${r.status}`);
+  return (await r.json()).token;
+}
+
+const launch = (dir, extra = {}) =>
+  chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: VIEWPORT,
+    locale: 'en-US',
+    ...extra,
+  });
+
+const dirs = [];
+const freshDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'hujiao-chromium-'));
+  dirs.push(d);
+  return d;
+};
+
+const started = Date.now();
+const suffix = Date.now().toString(36).slice(-5);
+const agentName = `agent_${suffix}`;
+const agentPassword = 'Agent-pass-1234';
+let ctx;
+try {
+  ctx = await launch(freshDir());
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  watch(page, 'admin');
+
+  // --- login page, wrong password, admin login
+  await page.goto(BASE + '/');
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  check(page.url().endsWith('/login'), 'an anonymous visitor is sent to /login');
+  await pageChecks(page, 'login');
+  await shot(page, '01-login-en');
+  expectStatus = { status: 401, re: /\/api\/v1\/auth\/login$/ };
+  await login(page, 'admin', 'wrong-password');
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  check(/Wrong username or password/.test(await alert.innerText()), 'a wrong password shows the server error, translated');
+  expectStatus = null;
+  await login(page, 'admin', ADMIN_PASSWORD);
+  await page.getByRole('heading', { name: 'Wallboard' }).waitFor();
+  check(page.url().endsWith('/wallboard'), 'the admin lands on the wallboard');
+
+  // --- wallboard: live connection, queues 404 shown cleanly
+  await page.getByTestId('ws-status').getByText('Live').waitFor({ timeout: 10_000 });
+  check(true, 'the WebSocket event stream is connected');
+  const queuesText = await page.locator('main').innerText();
+  check(/No queues yet|Waiting/.test(queuesText), 'the wallboard shows "No queues yet" (or real queue cards)');
+  await page.getByText('Last health report').waitFor({ timeout: 15_000 });
+  check(true, 'a live health event reached the wallboard');
+  await pageChecks(page, 'wallboard');
+  await shot(page, '02-wallboard');
+
+  // --- users: create an agent
+  await page.getByRole('menuitem', { name: 'Users' }).click();
+  await page.getByRole('heading', { name: 'Users' }).waitFor();
+  await page.getByRole('row', { name: /admin/ }).first().waitFor();
+  await pageChecks(page, 'users');
+  await page.getByRole('button', { name: 'New user' }).click();
+  const dlg = page.getByRole('dialog');
+  await dlg.getByLabel('Username').fill(agentName);
+  await dlg.getByLabel('Password').fill(agentPassword);
+  await dlg.getByLabel('Display name').fill('Agent Li');
+  await dlg.getByLabel('Roles').click();
+  await page.locator('.ant-select-item-option[title="agent"]').click();
+  await dlg.getByText('New user', { exact: true }).click(); // closes the dropdown
+  await shot(page, '03-user-create');
+  await dlg.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(`User ${agentName} created`).waitFor();
+  await page.getByLabel('Search users').fill(agentName);
+  await page.getByLabel('Search users').press('Enter');
+  const row = page.getByRole('row', { name: new RegExp(agentName) });
+  await row.waitFor();
+  check(/agent/.test(await row.innerText()) && /Enabled/.test(await row.innerText()), 'the new agent is listed, enabled, with the agent role');
+  await shot(page, '04-users');
+
+  // --- departments
+  await page.getByRole('menuitem', { name: 'Departments' }).click();
+  await page.getByRole('button', { name: 'New department' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(`Sales ${suffix}`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(`Department Sales ${suffix} created`).waitFor();
+  await page.getByRole('tree').getByText(`Sales ${suffix}`).waitFor();
+  check(true, 'a department is created and shown in the tree');
+  await pageChecks(page, 'departments');
+  await shot(page, '05-departments');
+
+  // --- roles: permission checkboxes from the catalogue
+  await page.getByRole('menuitem', { name: 'Roles' }).click();
+  await page.getByRole('row', { name: /supervisor/ }).getByRole('button', { name: 'View' }).click();
+  const roleDlg = page.getByRole('dialog');
+  await roleDlg.getByRole('checkbox', { name: 'users.write' }).waitFor();
+  check(await roleDlg.getByRole('checkbox', { name: 'users.write' }).isChecked(), 'the supervisor role shows users.write checked');
+  check(!(await roleDlg.getByRole('checkbox', { name: 'system.admin' }).isChecked()), 'the supervisor role shows system.admin unchecked');
+  await shot(page, '06-role');
+  await roleDlg.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
+  await pageChecks(page, 'roles');
+
+  // --- audit: the user creation with its before/after diff
+  await page.getByRole('menuitem', { name: 'Audit log' }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  // Expand entries about users until the one that created the agent shows its diff.
+  await page.getByRole('row', { name: /users/ }).first().waitFor();
+  let found = false;
+  const userRows = page.getByRole('row', { name: /users/ });
+  for (let i = 0; i < Math.min(5, await userRows.count()) && !found; i++) {
+    await userRows.nth(i).getByRole('button', { name: /expand/i }).click();
+    const diff = page.getByRole('group', { name: 'Changes' }).last();
+    await diff.waitFor({ timeout: 2000 }).catch(() => undefined);
+    found = (await page.getByRole('cell', { name: agentName, exact: true }).count()) > 0;
+  }
+  check(found, 'the audit entry of the user creation expands into a before/after diff naming the agent');
+  await pageChecks(page, 'audit');
+  await shot(page, '07-audit');
+
+  // --- language switch
+  await page.getByText('中文', { exact: true }).click();
+  await page.getByRole('heading', { name: '审计日志' }).waitFor();
+  check(await page.getByRole('menuitem', { name: '用户' }).isVisible(), 'switching to Chinese translates the menu and the page');
+  await shot(page, '08-audit-zh');
+  await page.reload();
+  await page.getByRole('heading', { name: '审计日志' }).waitFor();
+  check(true, 'the language choice survives a reload');
+  await page.getByText('English', { exact: true }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+
+  // --- every admin page once more, for console errors
+  for (const p of ['/desktop', '/wallboard', '/admin/users', '/admin/departments', '/admin/roles', '/admin/audit']) {
+    await page.goto(BASE + p);
+    await page.locator('main h4').first().waitFor();
+    await page.waitForLoadState('networkidle');
+  }
+  await pageChecks(page, 'desktop (admin)');
+  await logout(page, 'admin');
+  check(true, 'the admin logs out');
+
+  // --- the agent logs in: only his desktop
+  watch(page, 'agent');
+  await login(page, agentName, agentPassword);
+  await page.getByRole('heading', { name: 'Agent desktop' }).waitFor();
+  check(page.url().endsWith('/desktop'), 'the agent lands on his desktop');
+  const menu = await page.getByRole('navigation').getByRole('menuitem').allInnerTexts();
+  check(menu.length === 1 && /Agent desktop/.test(menu[0]), `the agent's menu shows only the desktop (${menu.join(', ')})`);
+  await page.waitForLoadState('networkidle');
+  const deskText = await page.locator('main').innerText();
+  check(/not available on this server yet|My state/.test(deskText), 'the desktop says clearly whether the agent service exists');
+  await pageChecks(page, 'desktop');
+  await shot(page, '09-desktop');
+
+  // Shortcuts and the wrap-up draft that survives a reload.
+  await page.keyboard.press('Alt+KeyW');
+  check(await page.getByLabel('Notes', { exact: true }).evaluate((el) => el === document.activeElement), 'Alt+W focuses the wrap-up notes');
+  await page.keyboard.type('客户要求明天回电 / call back tomorrow');
+  await page.getByLabel('Disposition code').fill('callback');
+  await page.keyboard.press('Alt+KeyK');
+  check(await page.getByLabel('Number to dial').evaluate((el) => el === document.activeElement), 'Alt+K focuses the dial pad');
+  await page.getByRole('button', { name: 'Key 5' }).click();
+  check((await page.getByLabel('Number to dial').inputValue()).endsWith('5'), 'the dial pad types into the number');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Agent desktop' }).waitFor();
+  check((await page.getByLabel('Notes', { exact: true }).inputValue()) === '客户要求明天回电 / call back tomorrow', 'the wrap-up notes survive a reload');
+  check((await page.getByLabel('Disposition code').inputValue()) === 'callback', 'the disposition survives a reload');
+  await page.getByText('中文', { exact: true }).click();
+  await page.getByRole('heading', { name: '坐席工作台' }).waitFor();
+  check(true, 'the agent desktop switches to Chinese');
+  await shot(page, '10-desktop-zh');
+  await page.getByText('English', { exact: true }).click();
+
+  // The agent may not open admin pages even by URL.
+  await page.goto(BASE + '/admin/users');
+  await page.getByText('No access').waitFor();
+  check(true, 'an admin page opened by URL says "No access" to the agent');
+
+  // --- first load of the agent desktop, cold (fresh profile, empty cache) and warm
+  const token = await apiLogin(agentName, agentPassword);
+  const cold = await launch(freshDir());
+  try {
+    await cold.addInitScript((t) => {
+      if (!localStorage.getItem('hujiao.token')) localStorage.setItem('hujiao.token', t);
+    }, token);
+    const p = cold.pages()[0] ?? (await cold.newPage());
+    watch(p, 'perf');
+    const measure = async (label) => {
+      await p.goto(BASE + '/desktop');
+      await p.getByRole('heading', { name: 'Agent desktop' }).waitFor();
+      await p.waitForFunction(() => performance.getEntriesByName('hujiao:desktop-ready').length > 0);
+      const m = await p.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+        const bytes = performance.getEntriesByType('resource').reduce((n, r) => n + (r.transferSize || 0), nav.transferSize || 0);
+        return {
+          usable: Math.round(performance.getEntriesByName('hujiao:desktop-ready')[0].startTime),
+          dcl: Math.round(nav.domContentLoadedEventEnd),
+          load: Math.round(nav.loadEventEnd),
+          fcp: fcp ? Math.round(fcp.startTime) : -1,
+          kb: Math.round(bytes / 1024),
+        };
+      });
+      console.log(
+        `PERF agent desktop first load (${label}): ready ${m.usable} ms, first paint ${m.fcp} ms, DOMContentLoaded ${m.dcl} ms, load ${m.load} ms, ${m.kb} KiB transferred`,
+      );
+      return m;
+    };
+    const c = await measure('cold cache');
+    const w = await measure('warm cache');
+    // The target is < 1 s; the test only guards against a gross regression so that a
+    // loaded CI machine does not make it flaky. The figures are printed above.
+    console.log(`PERF target < 1000 ms: cold ${c.usable < 1000 ? 'met' : 'NOT met'}, warm ${w.usable < 1000 ? 'met' : 'NOT met'}`);
+    check(c.usable < 5000 && w.usable < 5000, `the agent desktop loads within 5 s (cold ${c.usable} ms, warm ${w.usable} ms)`);
+  } finally {
+    await cold.close();
+  }
+
+  check(problems.length === 0, `no console errors on any page${problems.length ? ':\n  ' + problems.join('\n  ') : ''}`);
+  console.log(`${checks} passed, 0 failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+} catch (e) {
+  console.error(e.stack ?? String(e));
+  if (problems.length) console.error('console problems so far:\n  ' + problems.join('\n  '));
+  try {
+    const p = ctx?.pages()[0];
+    if (p) await shot(p, 'failure');
+  } catch {
+    // No screenshot; the error above says what failed.
+  }
+  process.exitCode = 1;
+} finally {
+  await ctx?.close().catch(() => undefined);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
