@@ -39,7 +39,7 @@ struct Role {
   std::string id;
   std::string name;  // unique; built-in: admin, supervisor, agent, auditor
   std::string description;
-  std::vector<std::string> permissions;  // e.g. "users.read", "users.write"
+  std::vector<std::string> permissions;  // e.g. "users.read"; from permissionCatalogue(); returned sorted
   std::string scope = "department";
   bool builtin = false;
   int64_t createdUs = 0;
@@ -53,7 +53,7 @@ struct User {
   std::string email;
   std::string phone;
   std::string departmentId;  // "" = none
-  std::vector<std::string> roleIds;
+  std::vector<std::string> roleIds;  // returned sorted
   std::string passwordHash;  // Argon2id encoded string; never leaves the API
   bool enabled = true;
   int64_t failedLogins = 0;
@@ -98,8 +98,8 @@ struct ListQuery {
   std::string userId;
   std::string resource;
   std::string action;
-  int64_t fromUs = 0;  // 0 = open
-  int64_t toUs = 0;
+  int64_t fromUs = 0;  // ts >= fromUs; 0 = open
+  int64_t toUs = 0;    // ts < toUs; 0 = open
 };
 
 template <class T>
@@ -141,7 +141,9 @@ class Users {
   virtual Result<void> remove(const std::string& id) = 0;
   virtual Result<Page<User>> list(const ListQuery& q) = 0;
   /// Atomic login bookkeeping (no read-modify-write race between API threads).
+  /// failedLogins += 1; when it reaches maxFailures (> 0), lockedUntilUs = lockUntilUs.
   virtual Result<void> recordLoginFailure(const std::string& id, int64_t maxFailures, int64_t lockUntilUs) = 0;
+  /// failedLogins = 0, lockedUntilUs = 0, lastLoginUs = nowUs.
   virtual Result<void> recordLoginSuccess(const std::string& id, int64_t nowUs) = 0;
   virtual Result<int64_t> count() = 0;
 };
@@ -150,9 +152,12 @@ class Sessions {
  public:
   virtual ~Sessions() = default;
   virtual Result<Session> create(const Session& s) = 0;
+  /// The session as stored, revoked or expired ones included: the caller
+  /// checks revokedUs and expiresUs. "not_found" when no session has the hash.
   virtual Result<Session> getByTokenHash(const std::string& tokenHash) = 0;
   virtual Result<void> revoke(const std::string& id, int64_t nowUs) = 0;
   virtual Result<void> revokeAllForUser(const std::string& userId, int64_t nowUs) = 0;
+  /// Deletes sessions expired or revoked at nowUs; returns how many.
   virtual Result<int64_t> purgeExpired(int64_t nowUs) = 0;
 };
 
@@ -160,6 +165,8 @@ class Audit {
  public:
   virtual ~Audit() = default;
   virtual Result<AuditEntry> append(const AuditEntry& e) = 0;
+  /// Newest first. search matches username and resourceId; departmentIds
+  /// filters on the entry's departmentId.
   virtual Result<Page<AuditEntry>> list(const ListQuery& q) = 0;
 };
 
@@ -194,5 +201,16 @@ std::unique_ptr<Store> openStore(const core::Config& config, const std::vector<M
 /// Same, from a URL and pool size directly (tests).
 std::unique_ptr<Store> openStore(const std::string& url, int poolSize = 4,
                                  const std::vector<Migration>& migrations = {});
+
+/// Every store setting (what addStoreConfig's keys hold).
+struct StoreOptions {
+  std::string url = "sqlite:var/hujiao.db";
+  int poolSize = 8;
+  int busyTimeoutMs = 5000;
+  std::string sqliteSynchronous = "full";  // off, normal, full, extra
+  int pgConnectTimeoutS = 5;
+};
+/// Same, from explicit options.
+std::unique_ptr<Store> openStore(const StoreOptions& options, const std::vector<Migration>& migrations = {});
 
 }  // namespace hujiao::store

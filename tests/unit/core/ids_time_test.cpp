@@ -41,3 +41,12 @@ TEST(Time, RoundTrip) {
     EXPECT_EQ(parseIso8601(formatIso8601(us)), us);
   }
 }
+
+TEST(Ids, SameMillisecondStillSortsInCreationOrder) {
+  std::string prev = newIdAt(5000);
+  for (int i = 0; i < 1000; ++i) {
+    std::string next = newIdAt(5000);
+    EXPECT_LT(prev, next);
+    prev = next;
+  }
+}

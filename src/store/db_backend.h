@@ -1,0 +1,37 @@
+#pragma once
+// Internal: the concrete SQL backends behind store::Db, and the options they
+// take. Not part of the public contract (use store.h / db.h).
+//
+// Threads: as Db (thread-safe, pooled connections); close() from the owner only,
+// after every other thread has stopped using the Db.
+#include <memory>
+#include <string>
+
+#include "store/db.h"
+
+namespace hujiao::store {
+
+struct DbOptions {
+  int poolSize = 4;
+  int busyTimeoutMs = 5000;
+  std::string sqliteSynchronous = "full";  // off, normal, full, extra
+  int pgConnectTimeoutS = 5;
+};
+
+class DbBackend : public Db {
+ public:
+  /// Closes every pooled connection; later calls fail with "unavailable". Idempotent.
+  virtual void close() = 0;
+};
+
+/// Opens (creating the file and its parent directory if missing) an SQLite
+/// database in WAL mode. Throws std::runtime_error when it cannot.
+std::unique_ptr<DbBackend> openSqliteDb(const std::string& path, const DbOptions& options);
+/// Connects to PostgreSQL (a libpq URL). Throws std::runtime_error when the
+/// first connection fails.
+std::unique_ptr<DbBackend> openPostgresDb(const std::string& url, const DbOptions& options);
+
+/// Splits migration text on ";\n" into statements, dropping blank ones.
+std::vector<std::string> splitStatements(const std::string& sql);
+
+}  // namespace hujiao::store
