@@ -1,0 +1,43 @@
+#pragma once
+// N-party mixing: the loudest few speakers are summed once; each member hears
+// the sum minus his own voice, saturated to 16 bits. Pure function plus the
+// worker-side Conference record.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "media/codec.h"
+#include "media/media_api.h"
+
+namespace hujiao::media {
+
+struct MixInput {
+  const int16_t* pcm = nullptr;  // kFrameSamples, or nullptr = silent
+  bool canSpeak = true;          // false when muted
+};
+
+/// Mixes one frame. out[i] (may be null = deaf, skipped) gets the mix minus input i.
+/// `total` (may be null) gets the full mix, e.g. for the conference recording.
+/// `extra` (may be null) is added to every output and the total (join/leave tones).
+/// Returns how many speakers were mixed.
+int mixFrame(const MixInput* in, int n, int maxSpeakers, int16_t* const* out, int16_t* total, const int16_t* extra);
+
+/// Mean absolute amplitude of a frame (the speaker-selection energy).
+int frameLevel(const int16_t* pcm, int samples);
+
+struct Endpoint;
+class Recording;
+class ToneGenerator;
+
+/// Worker-owned conference state.
+struct Conference {
+  ConferenceId id = 0;
+  std::vector<Endpoint*> members;
+  std::unique_ptr<Recording> recording;
+  std::unique_ptr<ToneGenerator> beep;
+  int beepLeft = 0;  // samples of join/leave tone still to play
+  Conference();
+  ~Conference();
+};
+
+}  // namespace hujiao::media
