@@ -16,7 +16,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # system tests: real peers and servers
   postgresql sqlite3 sip-tester baresip wrk sox espeak-ng curl
-  python3 python3-pytest python3-websocket procps iproute2
+  python3 python3-pytest python3-websocket procps iproute2 tzdata
   # web console end-to-end tests (Playwright drives Debian's chromium)
   chromium fonts-noto-cjk
 )
