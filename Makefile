@@ -24,10 +24,7 @@ build-asan: deps
 	cmake --build $(ASAN) -j $(JOBS)
 
 web: deps
-	@if [ -f web/package.json ]; then \
-	  cd web && { [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund; } \
-	  && npm run build; \
-	else echo "web: no console sources yet"; fi
+	sh web/scripts/build.sh
 
 run: build web
 	./$(BUILD)/src/app/hujiaod $(if $(CONFIG),--config $(CONFIG),)

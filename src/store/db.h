@@ -56,7 +56,8 @@ class Db : public Tx {
 
 /// A schema change. Versions are global; each module owns a range:
 /// store 1-99, sip 100-199, media 200-299, call 300-399, ivr 400-499,
-/// acd 500-599, report 600-699, crm 700-799, dialer 800-899, channels 900-999.
+/// acd 500-599, report 600-699, crm 700-799, dialer 800-899, channels 900-999,
+/// recording 1000-1099.
 /// Statements are separated by ";\n". Applied in version order at start, each
 /// in its own transaction, recorded in schema_migrations.
 struct Migration {

@@ -1,0 +1,103 @@
+#pragma once
+// The route table: each route declares method, path pattern ("{id}" params),
+// the permission it needs, its documentation (summary, tag, schemas, query
+// parameters) and its handler. Dispatch, permission checks, query and body
+// validation are generic (api_server.cpp); the OpenAPI document is generated
+// from the same table (openapi.cpp).
+//
+// Threads: build the table before the server starts; afterwards it is read-only
+// and match() is called concurrently from pool threads.
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.h"
+#include "api/json_schema.h"
+#include "core/result.h"
+
+namespace hujiao::api {
+
+struct Principal;
+
+/// Route.permission values that are not catalogue permissions.
+inline constexpr const char* kPublic = "";                 // no token needed
+inline constexpr const char* kAuthenticated = "authenticated";  // any valid token
+
+struct QueryParamSpec {
+  std::string name;
+  FieldType type = FieldType::String;  // String, Integer or Boolean
+  std::string description;
+  int64_t min = 0;  // Integer range
+  int64_t max = 0;
+  std::string format;  // "date-time" is parsed and checked
+};
+
+struct RequestContext;
+using Handler = std::function<core::Result<HttpResponse>(RequestContext&)>;
+
+struct Route {
+  std::string method;   // "GET", "POST", "PATCH", "DELETE"
+  std::string pattern;  // "/api/v1/users/{id}"
+  std::string permission;
+  std::string summary;
+  std::string tag;
+  std::string requestSchema;   // "" = no body
+  std::string responseSchema;  // "" = no body
+  int successStatus = 200;
+  std::vector<QueryParamSpec> query;
+  Handler handler;
+  std::string contentType = "application/json";  // of the success response (openapi)
+};
+
+/// Everything a handler sees.
+struct RequestContext {
+  HttpRequest& request;
+  const Route& route;
+  std::vector<std::pair<std::string, std::string>> params;  // decoded path params
+  std::map<std::string, std::string> query;                  // validated query params
+  std::shared_ptr<const Principal> principal;                // null on public routes
+  nlohmann::json body;                                        // validated when route.requestSchema is set
+
+  const std::string& param(const std::string& name) const;
+  bool has(const std::string& name) const { return query.count(name) != 0; }
+  std::string queryString(const std::string& name, const std::string& def = "") const;
+  int64_t queryInt(const std::string& name, int64_t def) const;
+};
+
+/// "a=1&b=x%20y" -> {a:1, b:"x y"}. Error "invalid_query" on bad encoding or a repeated key.
+core::Result<std::map<std::string, std::string>> parseQuery(std::string_view query);
+/// Checks params against the route's declared query parameters (unknown ones rejected).
+core::Result<void> validateQuery(const std::map<std::string, std::string>& query,
+                                 const std::vector<QueryParamSpec>& specs);
+/// Percent-decoding; false on a malformed escape. plusIsSpace for query strings.
+bool percentDecode(std::string_view in, std::string& out, bool plusIsSpace);
+
+class Router {
+ public:
+  enum class Outcome { Found, NotFound, MethodNotAllowed };
+  struct Match {
+    Outcome outcome = Outcome::NotFound;
+    const Route* route = nullptr;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::string allow;  // for 405: "GET, POST"
+  };
+
+  /// Throws std::invalid_argument on a malformed pattern or a duplicate (start-up).
+  void add(Route route);
+  Match match(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  struct Compiled {
+    std::vector<std::string> segments;  // "{id}" marks a parameter
+  };
+  std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;
+};
+
+}  // namespace hujiao::api
