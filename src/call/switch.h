@@ -1,0 +1,194 @@
+#pragma once
+// Switch: the control-thread core of telephony. It is the SIP stack's
+// listener and runs the registrar (digest auth, blocking, bindings,
+// keep-alive), the B2BUA (calls = inbound leg + outbound legs; extension,
+// DID and trunk routing with failover; hold, transfer, INFO relay), and
+// emits CDRs and call events. In-memory copies of extensions, trunks, DIDs
+// and the dial plan are replaced wholesale by set*() when the store changes.
+//
+// Threads: everything on the CONTROL thread (the sofia loop), except the
+// constructor. No database or blocking call here: writes go to StoreWriter.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "call/dial_plan.h"
+#include "call/store_writer.h"
+#include "call/telephony_types.h"
+#include "core/clock.h"
+#include "core/event_bus.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/thread_check.h"
+#include "media/media_api.h"
+#include "sip/auth_blocker.h"
+#include "sip/digest.h"
+#include "sip/registrar.h"
+#include "sip/stack.h"
+#include "sip/timers.h"
+
+namespace hujiao::call {
+
+struct SwitchDeps {
+  sip::SipConfig config;
+  core::Clock* clock = nullptr;               // required
+  core::EventBus* events = nullptr;           // optional
+  core::MetricsRegistry* metrics = nullptr;   // optional
+  media::MediaEngine* media = nullptr;        // null or !config.mediaAnchoring: SDP pass-through
+  StoreWriter* writer = nullptr;              // optional (tests)
+  std::function<void(const Cdr&)> cdrSink;    // optional, called on the control thread
+};
+
+class Switch final : public sip::StackListener {
+ public:
+  explicit Switch(SwitchDeps deps);
+  ~Switch() override;
+  Switch(const Switch&) = delete;
+  Switch& operator=(const Switch&) = delete;
+
+  /// Before the loop runs: the stack this switch drives.
+  void attach(sip::SipStack* stack);
+  /// First task on the control thread: outbound trunk registrations.
+  void begin();
+  /// Periodic work (timers, expiry, keep-alive); the stack's tick.
+  void tick();
+  /// Media events from the media plane (DTMF, RTP timeout).
+  void onMediaEvent(const media::MediaEvent& e);
+
+  // ---- configuration (replaced wholesale) ----
+  void setExtensions(const std::vector<Extension>& v);
+  void setTrunks(const std::vector<Trunk>& v);
+  void setDids(const std::vector<Did>& v);
+  void setDialRules(const std::vector<DialRule>& v);
+  void restoreRegistrations(const std::vector<sip::Binding>& v);
+  void restoreBlocks(const std::vector<sip::BlockedAddress>& v);
+
+  // ---- facade queries/commands ----
+  std::vector<sip::Binding> registrations(const std::string& aor = "") const;
+  std::vector<sip::BlockedAddress> blocked() const;
+  bool unblock(const std::string& address);
+  std::vector<CallSnapshot> calls() const;
+  std::vector<TrunkRegistration> trunkRegistrations() const;
+  /// Rings `from` (an extension) and, once it answers, calls `to` (extension or number).
+  core::Result<std::string> originate(const std::string& from, const std::string& to);
+  core::Result<void> hangup(const std::string& callId);
+  size_t activeCalls() const { return calls_.size(); }
+
+  // ---- sip::StackListener ----
+  void onIncomingRequest(const sip::SipRequest& r) override;
+  void onDialogRequest(const sip::SipRequest& r) override;
+  void onResponse(const sip::SipResponse& r) override;
+  void onCancel(sip::HandleId h) override;
+  void onAck(sip::HandleId h) override;
+  void onTerminated(sip::HandleId h) override;
+
+  struct Call;
+  struct Leg;
+
+ private:
+  // registrar / auth (switch.cpp)
+  enum class AuthResult { Ok, Answered };
+  struct AuthOk {
+    const Extension* ext = nullptr;
+    const Trunk* trunk = nullptr;
+  };
+  AuthResult authenticate(const sip::SipRequest& r, bool proxy, AuthOk& out);
+  void challenge(const sip::SipRequest& r, bool proxy, bool stale);
+  void authFailure(const sip::SipRequest& r, const std::string& why);
+  void handleRegister(const sip::SipRequest& r);
+  void keepAlive(int64_t nowUs);
+  void onOptionsResponse(const sip::SipResponse& r);
+  void onTrunkRegisterResponse(const sip::SipResponse& r);
+  void startTrunkRegistrations();
+  void publishRegistration(const sip::Binding& b, const std::string& state);
+  int64_t limitFor(const Extension& e) const;
+
+  // calls (switch_calls.cpp)
+  void handleInvite(const sip::SipRequest& r);
+  Call& newCall(const sip::SipRequest* r);
+  bool ringExtension(Call& c, const Extension& callee, const std::string& sdp);
+  void tryNextTrunk(Call& c);
+  Leg* addOutLeg(Call& c, const sip::OutgoingDialog& d, const std::string& ruri, const std::string& sdp);
+  void onInviteResponse(Leg& leg, const sip::SipResponse& r);
+  void answerCall(Call& c, Leg& leg, const std::string& sdp);
+  void failCall(Call& c, int status, const std::string& phrase, const std::string& cause, const std::string& side);
+  void hangupCall(Call& c, const std::string& cause, const std::string& side);
+  void endLeg(Leg& leg);
+  void legGone(Leg& leg);
+  void finishCall(Call& c);
+  bool allOutLegsDone(const Call& c) const;
+  Leg* otherParty(Leg& leg);
+  void countCall(Call& c, const std::string& ext);
+  void countTrunk(Call& c, const std::string& trunkId);
+  int activeFor(const std::string& ext) const;
+  std::string sdpForOutLeg(Call& c, Leg& leg, const std::string& offer);
+  std::string answerSdpForIn(Call& c, const std::string& remoteAnswer, Leg& out);
+  void publish(const Call& c, const std::string& type);
+
+  // mid-call (switch_midcall.cpp)
+  void onReinvite(Leg& leg, const sip::SipRequest& r);
+  void onInfo(Leg& leg, const sip::SipRequest& r);
+  void onRefer(Leg& leg, const sip::SipRequest& r);
+  void onReinviteResponse(Leg& leg, const sip::SipResponse& r);
+  void blindTransfer(Leg& transferor, const std::string& target);
+  void attendedTransfer(Leg& transferor, Leg& replaced);
+  void transferAnswered(Call& c, Leg& newLeg, const std::string& sdp);
+  void transferFailed(Call& c, int status);
+
+  Leg* legOf(sip::HandleId h);
+  std::string hostPart() const;
+
+  SwitchDeps d_;
+  core::ThreadOwner thread_;
+  sip::SipStack* stack_ = nullptr;
+  core::Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  sip::Timers timers_;
+  sip::NonceManager nonces_;
+  sip::AuthBlocker blocker_;
+  sip::Registrar registrar_;
+  std::vector<sip::DigestAlgorithm> algorithms_;
+
+  std::unordered_map<std::string, Extension> extensions_;  // by number
+  std::unordered_map<std::string, Trunk> trunks_;          // by id
+  std::unordered_map<std::string, std::string> trunkByIp_;
+  std::unordered_map<std::string, std::string> trunkByUser_;
+  DidTable dids_;
+  DialPlan dialPlan_;
+
+  std::unordered_map<std::string, std::unique_ptr<Call>> calls_;
+  std::unordered_map<sip::HandleId, Leg*> legs_;
+  std::unordered_map<std::string, Leg*> legsBySipCallId_;
+  std::unordered_map<std::string, int> activeByExt_;
+  std::unordered_map<std::string, int> activeByTrunk_;
+  uint64_t nextLegId_ = 1;
+  uint64_t sdpVersion_ = 1;
+
+  struct KeepAlive {
+    std::string aor;
+    std::string registeredContact;
+  };
+  std::unordered_map<sip::HandleId, KeepAlive> keepAlives_;
+  int64_t nextKeepAliveUs_ = 0;
+  int64_t nextHousekeepingUs_ = 0;
+  struct TrunkReg {
+    sip::HandleRef handle;
+    std::string state = "off";
+    int lastStatus = 0;
+  };
+  std::unordered_map<std::string, TrunkReg> trunkRegs_;
+
+  core::Counter* mAuthFailures_ = nullptr;
+  core::Counter* mBlocks_ = nullptr;
+  core::Counter* mCalls_ = nullptr;
+  core::Counter* mCallsAnswered_ = nullptr;
+  core::Counter* mRegisters_ = nullptr;
+  core::Gauge* mActiveCalls_ = nullptr;
+  core::Gauge* mRegistrations_ = nullptr;
+  core::Gauge* mHandles_ = nullptr;
+};
+
+}  // namespace hujiao::call

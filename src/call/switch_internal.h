@@ -1,0 +1,88 @@
+#pragma once
+// Call and Leg: the state the Switch keeps per call. Internal to src/call.
+//
+// Threads: control thread only.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "call/switch.h"
+
+namespace hujiao::call {
+
+struct Switch::Leg {
+  enum class State { Idle, Calling, Early, Up, Ending, Gone };
+  uint64_t id = 0;
+  Call* call = nullptr;
+  sip::HandleRef handle;
+  bool inbound = false;
+  State state = State::Idle;
+  std::string target;     // contact URI / trunk request URI
+  std::string extension;  // extension number this leg reaches ("" for trunks)
+  std::string trunkId;
+  std::string sipCallId;
+  int status = 0;  // last final status on this leg's INVITE
+  media::EndpointId ep = 0;
+  std::string remoteSdp;  // SDP this leg's peer last sent us
+  std::string localSdp;   // SDP we last sent to this leg's peer
+  int64_t startUs = 0;
+  int64_t answerUs = 0;
+  int64_t endUs = 0;
+  bool abandoned = false;     // cancelled or hung up by us; its answers no longer matter
+  bool gotProvisional = false;
+  bool ringing = false;
+  // A re-INVITE received on `relayFrom` waits for the answer to our re-INVITE on this leg.
+  Leg* relayFrom = nullptr;
+  bool awaitingReinvite = false;  // we owe a final response to a re-INVITE on this leg
+  bool transferReinvite = false;  // our re-INVITE on this leg completes a transfer
+  bool isTransferTarget = false;  // a new leg placed by a blind transfer
+  bool referPending = false;      // this leg sent a REFER we are executing (owes NOTIFY)
+  bool manualAck = false;         // originate leg answered with an offer (3PCC)
+  Call* transferFor = nullptr;    // attended transfer: the call this leg moves into
+};
+
+struct Switch::Call {
+  enum class Phase { Routing, Ringing, Answered, Ending };
+  std::string id;
+  Phase phase = Phase::Routing;
+  std::string direction = "internal";
+  std::string callerNumber;
+  std::string callerName;
+  std::string callerExtension;  // "" when the caller is a trunk
+  std::string calleeNumber;
+  std::string destination;
+  std::string trunkId;  // trunk used (in or out)
+  std::string did;
+  std::string departmentId;
+  std::vector<std::unique_ptr<Leg>> legs;
+  Leg* in = nullptr;    // the caller's leg (inbound, or the first originate leg)
+  Leg* peer = nullptr;  // the party bridged with `in` once answered
+  sip::Timers::TimerId noAnswerTimer = 0;
+  sip::Timers::TimerId trunkTimer = 0;
+  std::vector<std::string> trunkQueue;  // trunks still to try (failover)
+  std::string outNumber;
+  std::string outCallerPolicy = "keep";
+  std::string outFixedCallerId;
+  int lastTrunkStatus = 0;
+  int64_t startUs = 0;
+  int64_t answerUs = 0;
+  int64_t endUs = 0;
+  std::string cause;
+  std::string side;
+  int sipCode = 0;
+  bool onHold = false;
+  bool finished = false;
+  std::vector<std::string> countedExtensions;
+  std::vector<std::string> countedTrunks;
+  std::vector<CdrLeg> cdrLegs;
+  // Originate (3PCC): `in` is our outbound leg to the first endpoint.
+  bool originated = false;
+  std::string originateTarget;
+  // Blind transfer in progress: who asked (owes NOTIFY) and who stays.
+  Leg* transferor = nullptr;
+  Leg* transferee = nullptr;
+  Leg* transferLeg = nullptr;  // the party that replaces the transferor once it answers
+  bool attended = false;
+};
+
+}  // namespace hujiao::call
