@@ -57,11 +57,30 @@ std::string formatIso8601(int64_t unixUs) {
   unsigned m = 0;
   unsigned d = 0;
   civilFromDays(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", static_cast<long long>(y), m, d,
-                static_cast<long long>(rem / 3600), static_cast<long long>((rem / 60) % 60),
-                static_cast<long long>(rem % 60), static_cast<long long>(frac));
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", static_cast<long long>(y), m, d,
+                  static_cast<long long>(rem / 3600), static_cast<long long>((rem / 60) % 60),
+                  static_cast<long long>(rem % 60), static_cast<long long>(frac));
+    return buf;
+  }
+  // Hand-written digits for the common case: this runs for every timestamp of
+  // every list the API returns, and snprintf showed in the API profile.
+  std::string out = "0000-00-00T00:00:00.000000Z";
+  auto put = [&out](size_t pos, size_t width, int64_t value) {
+    for (size_t i = 0; i < width; ++i) {
+      out[pos + width - 1 - i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, 4, y);
+  put(5, 2, m);
+  put(8, 2, d);
+  put(11, 2, rem / 3600);
+  put(14, 2, (rem / 60) % 60);
+  put(17, 2, rem % 60);
+  put(20, 6, frac);
+  return out;
 }
 
 std::optional<int64_t> parseIso8601(std::string_view s) {
