@@ -12,6 +12,7 @@ PKGS=(
   libsqlite3-dev libpq-dev libargon2-dev libsodium-dev libssl-dev
   libsofia-sip-ua-dev libspandsp-dev libopus-dev libspeexdsp-dev
   libsndfile1-dev libespeak-ng-dev espeak-ng-data libbcg729-dev libogg-dev libopusenc-dev
+  libxlsxwriter-dev
   # unit tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # system tests: real peers and servers
