@@ -12,6 +12,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
@@ -105,7 +106,12 @@ Result<void> bindAll(sqlite3_stmt* st, const Params& params, std::string_view sq
   char name[24];
   for (size_t i = 0; i < params.size(); ++i) {
     std::snprintf(name, sizeof name, "$%zu", i + 1);
-    int idx = sqlite3_bind_parameter_index(st, name);
+    // Fast path: when $N was first seen N-th, its index is N. The by-name
+    // lookup is linear, so binding by name alone is quadratic in the number
+    // of parameters (it dominated large batched inserts).
+    int idx = static_cast<int>(i + 1);
+    const char* atIdx = sqlite3_bind_parameter_name(st, idx);
+    if (atIdx == nullptr || std::strcmp(atIdx, name) != 0) idx = sqlite3_bind_parameter_index(st, name);
     if (idx == 0) {
       return makeError("internal", std::string("placeholder ") + name + " missing [" +
                                        std::string(sql.substr(0, 120)) + "]");
