@@ -20,6 +20,10 @@
 #include "core/task_queue.h"
 #include "store/store.h"
 
+namespace hujiao::call {
+class TelephonyService;
+}
+
 namespace hujiao::api {
 
 class Router;
@@ -33,6 +37,8 @@ struct ApiDeps {
   core::EventBus* bus;
   core::MetricsRegistry* metrics;  // may be null
   core::TaskQueue* control;        // posts to the control thread (live-state requests, later issues)
+  /// Telephony (SIP + calls); null = the telephony routes answer 503.
+  call::TelephonyService* telephony = nullptr;
 };
 
 class ApiServer {
@@ -69,5 +75,10 @@ core::Result<std::string> ensureAdmin(store::Store& store, const std::map<std::s
 /// Demo departments and users (docs/api.md lists them with their passwords).
 /// Idempotent: existing departments/users with the same names are kept.
 core::Result<void> seedDemoData(store::Store& store);
+
+/// Demo telephony (node.demo_data): extensions 1001-1005 (password "<number>-demo";
+/// 1001-1003 in 客服一部, 1004-1005 in 客服二部) and DID 4000 routed to 1001.
+/// Idempotent: existing numbers are kept. Call after seedDemoData().
+core::Result<void> seedTelephonyDemo(store::Store& store, call::TelephonyService& tel);
 
 }  // namespace hujiao::api

@@ -10,6 +10,10 @@
 #include "core/clock.h"
 #include "store/store.h"
 
+namespace hujiao::call {
+class TelephonyService;
+}
+
 namespace hujiao::api {
 
 /// What handlers need; owned by ApiServer, outlives the routes.
@@ -19,6 +23,7 @@ struct ApiContext {
   AuditLog& audit;
   WsHub& hub;
   const core::Clock& clock;
+  call::TelephonyService* telephony = nullptr;  // null when telephony is not running
 };
 
 void addAuthRoutes(Router& router, ApiContext& ctx);
@@ -26,6 +31,8 @@ void addUserRoutes(Router& router, ApiContext& ctx);
 void addDepartmentRoutes(Router& router, ApiContext& ctx);
 void addRoleRoutes(Router& router, ApiContext& ctx);
 void addAuditRoutes(Router& router, ApiContext& ctx);
+/// routes_telephony*.cpp: extensions, registrations, trunks, DIDs, dial rules, blocked, calls, CDRs.
+void addTelephonyRoutes(Router& router, ApiContext& ctx);
 
 // --- helpers ---
 HttpResponse jsonResponse(int status, const nlohmann::json& body);

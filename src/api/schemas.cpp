@@ -78,6 +78,143 @@ ObjectSchema list(std::string name, std::string item) {
            integer("offset")}};
 }
 
+
+// Telephony (routes_telephony*.cpp). Passwords are write-only.
+FieldSpec minOne(FieldSpec f) {
+  f.minLength = 1;
+  return f;
+}
+FieldSpec choice(FieldSpec f, std::vector<std::string> choices) {
+  f.choices = std::move(choices);
+  return f;
+}
+
+void addTelephonySchemas(std::vector<ObjectSchema>& s) {
+  auto extFields = [](bool create) {
+    std::vector<FieldSpec> f;
+    FieldSpec number = str("number", 32, create, "SIP user name and dialable number (digits)");
+    if (create) number.minLength = 1;
+    f.push_back(number);
+    f.push_back(password("password", create));
+    f.push_back(str("display_name", 200));
+    f.push_back(nstr("department_id"));
+    f.push_back(integer("max_contacts", "0 = sip.max_contacts_default"));
+    f.push_back(integer("call_limit", "0 = sip.call_limit_default"));
+    f.push_back(strings("allowed_codecs", 10, "Encoding names in preference order; empty = media default"));
+    f.push_back(boolean("dnd", "Do not disturb: calls get 486"));
+    f.push_back(boolean("enabled"));
+    return f;
+  };
+  s.push_back({"Extension",
+               "A SIP account. The password is never returned.",
+               {str("id"), str("number"), str("display_name"), nstr("department_id"), integer("max_contacts"),
+                integer("call_limit"), strings("allowed_codecs"), boolean("dnd"), boolean("enabled"),
+                time("created_at"), time("updated_at")}});
+  s.push_back({"ExtensionCreate", "", extFields(true)});
+  s.push_back({"ExtensionUpdate", "Partial update; changing the number needs a new password", extFields(false)});
+  s.push_back(list("ExtensionList", "Extension"));
+
+  auto trunkFields = [](bool create) {
+    return std::vector<FieldSpec>{
+        create ? required(str("name", 100)) : minOne(str("name", 100)),
+        create ? required(str("host", 255), 1) : minOne(str("host", 255, false, "IP or host name of the peer")),
+        integer("port"),
+        choice(str("transport"), {"udp", "tcp", "tls"}),
+        str("username", 100, false, "Credentials towards the peer (and the peer's towards us)"),
+        password("password", false),
+        boolean("register", "Send REGISTER to the peer"),
+        integer("register_expires_s"),
+        strings("inbound_addresses", 50, "Source IPs accepted as this trunk; empty = host"),
+        integer("max_channels", "0 = unlimited"),
+        str("caller_id", 64),
+        boolean("enabled")};
+  };
+  s.push_back({"Trunk",
+               "A SIP peer (gateway). The password is never returned.",
+               {str("id"), str("name"), str("host"), integer("port"), str("transport"), str("username"),
+                boolean("register"), integer("register_expires_s"), strings("inbound_addresses"),
+                integer("max_channels"), str("caller_id"), boolean("enabled"), time("created_at"),
+                time("updated_at")}});
+  s.push_back({"TrunkCreate", "", trunkFields(true)});
+  s.push_back({"TrunkUpdate", "Partial update", trunkFields(false)});
+  s.push_back(list("TrunkList", "Trunk"));
+
+  auto didFields = [](bool create) {
+    return std::vector<FieldSpec>{
+        create ? required(str("number", 32)) : minOne(str("number", 32)),
+        str("target_type", 32, false, "extension (flows and queues come with later modules)"),
+        create ? required(str("target", 64)) : minOne(str("target", 64)),
+        nstr("trunk_id", "Only calls from this trunk; null = any"), str("description", 500)};
+  };
+  s.push_back({"Did",
+               "An inbound number routed to a target",
+               {str("id"), str("number"), str("target_type"), str("target"), nstr("trunk_id"), str("description"),
+                time("created_at"), time("updated_at")}});
+  s.push_back({"DidCreate", "", didFields(true)});
+  s.push_back({"DidUpdate", "Partial update", didFields(false)});
+  s.push_back(list("DidList", "Did"));
+
+  auto ruleFields = [](bool create) {
+    return std::vector<FieldSpec>{create ? required(str("name", 100)) : minOne(str("name", 100)),
+                                  integer("priority", "Lower first, then the longest prefix"),
+                                  str("prefix", 32, false, "Numbers starting with this (empty = any)"),
+                                  integer("min_length"),
+                                  integer("max_length", "0 = no limit"),
+                                  integer("strip_digits", "Digits removed from the front"),
+                                  str("prepend", 32),
+                                  [create] {
+                                    FieldSpec f = strings("trunk_ids", 20, "Trunks tried in order (failover)");
+                                    f.required = create;
+                                    return f;
+                                  }(),
+                                  choice(str("caller_id_policy"), {"keep", "fixed", "trunk"}),
+                                  str("caller_id", 64, false, "For caller_id_policy fixed")};
+  };
+  s.push_back({"DialRule",
+               "Outbound routing by prefix",
+               {str("id"), str("name"), integer("priority"), str("prefix"), integer("min_length"),
+                integer("max_length"), integer("strip_digits"), str("prepend"), strings("trunk_ids"),
+                str("caller_id_policy"), str("caller_id"), time("created_at"), time("updated_at")}});
+  s.push_back({"DialRuleCreate", "", ruleFields(true)});
+  s.push_back({"DialRuleUpdate", "Partial update", ruleFields(false)});
+  s.push_back(list("DialRuleList", "DialRule"));
+
+  s.push_back({"Registration",
+               "A registered contact of an extension",
+               {str("extension"), str("contact"), str("registered_contact"), str("source_ip"), integer("source_port"),
+                str("transport"), str("user_agent"), boolean("reachable"), time("registered_at"),
+                time("expires_at")}});
+  s.push_back({"RegistrationList", "", {ref("items", "Registration", T::RefArray), integer("total")}});
+  s.push_back({"BlockedAddress",
+               "A source address blocked after repeated SIP authentication failures",
+               {str("address"), time("blocked_at"), time("until"), integer("failures")}});
+  s.push_back({"BlockedAddressList", "", {ref("items", "BlockedAddress", T::RefArray), integer("total")}});
+  s.push_back({"Call",
+               "A live call",
+               {str("id"), choice(str("state"), {"routing", "ringing", "answered", "ending"}),
+                choice(str("direction"), {"internal", "inbound", "outbound"}), str("caller_number"),
+                str("caller_name"), str("callee_number"), str("destination"), nstr("trunk_id"),
+                nstr("department_id"), time("start"), time("answer"), integer("legs"), boolean("on_hold")}});
+  s.push_back({"CallList", "", {ref("items", "Call", T::RefArray), integer("total")}});
+  s.push_back({"Originate",
+               "Ring extension 'from'; when it answers, call 'to' (extension or external number)",
+               {required(str("from", 32)), required(str("to", 64))}});
+  s.push_back({"CallId", "", {str("id"), str("from"), str("to")}});
+  s.push_back({"CdrLeg",
+               "",
+               {str("target"), nstr("trunk_id"), integer("sip_code"), time("start"), time("answer"), time("end")}});
+  s.push_back({"Cdr",
+               "A call detail record, written when the call ends",
+               {str("id"), str("direction"), str("caller_number"), str("caller_name"), str("callee_number"),
+                str("destination"), nstr("trunk_id"), nstr("did"), nstr("department_id"), time("start"),
+                time("answer"), time("end"), integer("duration_s"),
+                str("hangup_cause", 0, false,
+                    "normal, cancelled, busy, no_answer, rejected, unavailable, failed, transferred, media_timeout"),
+                choice(str("hangup_side"), {"caller", "callee", "system"}), integer("sip_code"),
+                ref("legs", "CdrLeg", T::RefArray)}});
+  s.push_back(list("CdrList", "Cdr"));
+}
+
 std::vector<ObjectSchema> make() {
   std::vector<ObjectSchema> s;
   s.push_back({"ErrorBody", "", {str("code", 0, true, "Stable machine-readable code"), str("message", 0, true)}});
@@ -177,6 +314,7 @@ std::vector<ObjectSchema> make() {
                {str("status", 0, true, "ok or degraded"), str("store", 0, true, "ok or the store's error"),
                 str("backend"), integer("store_latency_us"), str("version"), integer("uptime_s"),
                 integer("connections"), integer("ws_clients")}});
+  addTelephonySchemas(s);
   return s;
 }
 

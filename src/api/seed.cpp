@@ -4,6 +4,7 @@
 #include "api/api_server.h"
 #include "api/codec.h"
 #include "api/crypto.h"
+#include "call/telephony_service.h"
 #include "core/log.h"
 
 namespace hujiao::api {
@@ -113,6 +114,36 @@ core::Result<void> seedDemoData(store::Store& store) {
     auto created = store.users().create(u);
     if (!created && created.error().code != "conflict") return created.error();
   }
+  return {};
+}
+
+core::Result<void> seedTelephonyDemo(store::Store& store, call::TelephonyService& tel) {
+  auto d1 = findOrCreateDepartment(store, "客服一部", "Service 1 (demo)");
+  if (!d1) return d1.error();
+  auto d2 = findOrCreateDepartment(store, "客服二部", "Service 2 (demo)");
+  if (!d2) return d2.error();
+  struct Demo {
+    const char* number;
+    const char* name;
+    std::string department;
+  };
+  const Demo demo[] = {{"1001", "李坐席 (1001)", *d1}, {"1002", "王坐席 (1002)", *d1}, {"1003", "张主管 (1003)", *d1},
+                       {"1004", "陈坐席 (1004)", *d2}, {"1005", "赵主管 (1005)", *d2}};
+  for (const auto& d : demo) {
+    call::Extension e;
+    e.number = d.number;
+    e.displayName = d.name;
+    e.departmentId = d.department;
+    e.password = std::string(d.number) + "-demo";
+    auto created = tel.createExtension(e);
+    if (!created && created.error().code != "conflict") return created.error();
+  }
+  call::Did did;
+  did.number = "4000";
+  did.target = "1001";
+  did.description = "Demo: the service line rings extension 1001";
+  auto created = tel.createDid(did);
+  if (!created && created.error().code != "conflict") return created.error();
   return {};
 }
 

@@ -3,16 +3,22 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "api/api_server.h"
-#include "app/control_thread.h"
 #include "app/version.h"
+#include "call/telephony_service.h"
+#include "core/clock.h"
 #include "core/core_config.h"
 #include "core/event_bus.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "media/engine.h"
+#include "media/media_config.h"
+#include "sip/sip_config.h"
 #include "store/store.h"
 
 namespace hujiao::app {
@@ -22,6 +28,8 @@ core::ConfigSchema buildSchema() {
   core::addCoreConfig(schema);
   store::addStoreConfig(schema);
   api::addApiConfig(schema);
+  sip::addSipConfig(schema);
+  media::addMediaConfig(schema);
   return schema;
 }
 
@@ -33,9 +41,27 @@ core::Config loadConfig(const core::ConfigSchema& schema, const DaemonOptions& o
 namespace {
 
 std::vector<store::Migration> moduleMigrations() {
-  // Later modules (sip, report, ...) append their schema changes here.
-  return {};
+  // Later modules (report, ...) append their schema changes here.
+  std::vector<store::Migration> all = call::TelephonyService::migrations();
+  return all;
 }
+
+// How late the control thread runs a task posted by the main thread (lag metric).
+class LagProbe {
+ public:
+  explicit LagProbe(core::TaskQueue& queue) : queue_(queue) {}
+  void probe() {
+    int64_t posted = core::SystemClock::instance().monoUs();
+    auto lag = lagUs_;
+    queue_.post([lag, posted] { *lag = core::SystemClock::instance().monoUs() - posted; });
+  }
+  double seconds() const { return lagUs_->load() / 1e6; }
+
+ private:
+  core::TaskQueue& queue_;
+  // Shared with posted probes, which may run after the daemon object is gone.
+  std::shared_ptr<std::atomic<int64_t>> lagUs_ = std::make_shared<std::atomic<int64_t>>(0);
+};
 
 void reload(const core::ConfigSchema& schema, const DaemonOptions& options, const core::Config& running,
             api::ApiServer& api) {
@@ -103,20 +129,64 @@ int runDaemon(const DaemonOptions& options) {
 
   core::EventBus bus;
   core::MetricsRegistry metrics;
-  ControlThread control;
-  control.start();
-  metrics.callbackGauge("hujiao_control_queue_depth", "Tasks waiting for the control thread",
-                        [&control] { return static_cast<double>(control.queue().depth()); });
-  metrics.callbackGauge("hujiao_control_lag_seconds", "How late the control thread ran a probe task",
-                        [&control] { return control.lastLagSeconds(); });
 
-  api::ApiServer api(api::ApiDeps{&config, store.get(), &bus, &metrics, &control.queue()});
-  if (auto started = api.start(); !started) {
-    log->critical("cannot start the HTTP API: {}", started.error().message);
-    control.stop();
+  // The telephony service owns the control thread: sofia's loop runs its task
+  // queue. The media engine needs that queue at construction, so it is
+  // attached to the service after both exist and before the loop starts.
+  sip::SipConfig sipConfig;
+  std::unique_ptr<media::MediaEngineImpl> media;
+  std::unique_ptr<call::TelephonyService> tel;
+  try {
+    sipConfig = sip::sipConfigFrom(config);
+    tel = std::make_unique<call::TelephonyService>(sipConfig, store->db(),
+                                                   call::TelephonyOptions{&bus, &metrics, nullptr, nullptr, {}});
+    call::TelephonyService* t = tel.get();
+    media = std::make_unique<media::MediaEngineImpl>(media::mediaConfigFrom(config), tel->controlQueue(),
+                                                     [t](const media::MediaEvent& e) { t->postMediaEvent(e); });
+    media->registerMetrics(metrics);
+    media::MediaEngineImpl* m = media.get();
+    tel->setMedia(m, [m] { m->bindToCurrentThread(); });
+  } catch (const std::exception& e) {
+    log->critical("cannot set up telephony/media: {}", e.what());
     store->close();
     return 1;
   }
+  // A SIP port that cannot be bound (another PBX, a second daemon on one host)
+  // leaves hujiaod running without telephony rather than without its API and
+  // console: the telephony routes answer 503 and hujiao_sip_up says 0. The
+  // service and engine objects stay alive (their metric callbacks point at them).
+  bool sipUp = true;
+  if (auto started = tel->startThread(); !started) {
+    sipUp = false;
+    log->critical("SIP is NOT running: cannot start SIP on port {}: {} (telephony routes answer 503)",
+                  sipConfig.port, started.error().message);
+  }
+  metrics.callbackGauge("hujiao_sip_up", "1 when the SIP stack and the control thread run",
+                        [sipUp] { return sipUp ? 1.0 : 0.0; });
+  if (sipUp && config.getBool("node.demo_data")) {
+    if (auto demo = api::seedTelephonyDemo(*store, *tel); !demo)
+      log->warn("demo telephony data not loaded: {}", demo.error().message);
+  }
+  LagProbe lag(tel->controlQueue());
+  metrics.callbackGauge("hujiao_control_lag_seconds", "How late the control thread ran a probe task",
+                        [&lag] { return lag.seconds(); });
+
+  auto stopTelephony = [&] {
+    tel->stop();  // the control thread ends: nothing calls the media engine any more
+    tel->setMedia(nullptr);
+    media.reset();  // its workers may still post events to the (stopped) control queue
+    tel.reset();
+  };
+  api::ApiServer api(api::ApiDeps{&config, store.get(), &bus, &metrics, sipUp ? &tel->controlQueue() : nullptr,
+                                  sipUp ? tel.get() : nullptr});
+  if (auto started = api.start(); !started) {
+    log->critical("cannot start the HTTP API: {}", started.error().message);
+    stopTelephony();
+    store->close();
+    return 1;
+  }
+  if (sipUp)
+    log->info("ready: SIP on port {}, media anchoring {}", sipConfig.port, sipConfig.mediaAnchoring ? "on" : "off");
   log->info("ready: HTTP on port {} (API /api/v1, console /)", api.port());
   std::cout << "hujiaod ready: http://127.0.0.1:" << api.port() << "/" << std::endl;
 
@@ -125,7 +195,7 @@ int runDaemon(const DaemonOptions& options) {
     siginfo_t info{};
     int sig = sigtimedwait(&signals, &info, &tick);
     if (sig < 0) {
-      control.probeLag();
+      if (sipUp) lag.probe();
       continue;
     }
     if (sig == SIGHUP) {
@@ -138,7 +208,7 @@ int runDaemon(const DaemonOptions& options) {
   }
 
   api.stop(std::chrono::milliseconds(config.getInt("http.shutdown_grace_ms")));
-  control.stop();
+  stopTelephony();
   store->close();
   log->info("stopped");
   spdlog::shutdown();

@@ -57,6 +57,8 @@ class Switch final : public sip::StackListener {
   void tick();
   /// Media events from the media plane (DTMF, RTP timeout).
   void onMediaEvent(const media::MediaEvent& e);
+  /// Before the control thread starts: the media plane (its constructor needs our control queue).
+  void setMedia(media::MediaEngine* media) { d_.media = media; }
 
   // ---- configuration (replaced wholesale) ----
   void setExtensions(const std::vector<Extension>& v);

@@ -215,6 +215,8 @@ std::string Switch::sdpForOutLeg(Call& c, Leg& leg, const std::string& offer) {
   media::EndpointOptions o;
   o.callId = c.id;
   if (auto e = extensions_.find(leg.extension); e != extensions_.end()) o.allowedCodecs = e->second.allowedCodecs;
+  // Same worker as the caller's endpoint, so that bridging on answer needs no migration.
+  if (c.in && c.in != &leg) o.colocateWith = c.in->ep;
   auto ep = d_.media->createEndpoint(o);
   if (!ep) return offer;
   leg.ep = *ep;

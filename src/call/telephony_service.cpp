@@ -42,6 +42,12 @@ TelephonyService::~TelephonyService() {
   writer_.reset();
 }
 
+void TelephonyService::setMedia(media::MediaEngine* media, std::function<void()> bindToControlThread) {
+  options_.media = media;
+  bindMedia_ = std::move(bindToControlThread);
+  switch_->setMedia(media);
+}
+
 std::vector<store::Migration> TelephonyService::migrations() { return TelephonyStore::migrations(); }
 
 core::Result<void> TelephonyService::start() {
@@ -65,6 +71,7 @@ core::Result<void> TelephonyService::start() {
 
 void TelephonyService::run() {
   running_ = true;
+  if (bindMedia_) bindMedia_();
   Switch* sw = switch_.get();
   control_.post([sw] { sw->begin(); });
   stack_->stack.runLoop([sw] { sw->tick(); }, 50);

@@ -10,6 +10,7 @@
 // becomes the control thread (or startThread()); stop() and every facade
 // method from any thread (API pool threads). Never call a facade method that
 // waits on a future from the control thread itself.
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,11 @@ class TelephonyService {
   /// Migrations 100-199 to pass to store::openStore().
   static std::vector<store::Migration> migrations();
 
+  /// Main thread, before start(): sets the media plane when it could not be given at
+  /// construction (the real engine needs controlQueue() to exist first).
+  /// `bindToControlThread` runs on the control thread before its loop starts (the
+  /// engine's thread-ownership check binds there).
+  void setMedia(media::MediaEngine* media, std::function<void()> bindToControlThread = {});
   /// Loads the store snapshot (this thread) and binds the SIP transports.
   core::Result<void> start();
   /// Runs the control loop on the calling thread until stop().
@@ -122,6 +128,7 @@ class TelephonyService {
   std::mutex reloadMu_;
   std::thread thread_;
   std::atomic<bool> running_{false};
+  std::function<void()> bindMedia_;
 };
 
 }  // namespace hujiao::call

@@ -229,12 +229,15 @@ std::string placeholders(size_t n) {
 }
 
 /// UPDATE table SET col2=$2,... WHERE id=$1 (cols[0] is id, created_us is kept).
+// created_us is never updated; its parameter is dropped (updateRow) so that the
+// placeholders stay dense ($1..$N): both backends refuse unused parameters.
 std::string updateSql(const std::string& table, const std::vector<std::string>& cols) {
   std::string s = "UPDATE " + table + " SET ";
   bool first = true;
+  size_t n = 1;
   for (size_t i = 1; i < cols.size(); ++i) {
     if (cols[i] == "created_us") continue;
-    s += (first ? "" : ", ") + cols[i] + " = $" + std::to_string(i + 1);
+    s += (first ? "" : ", ") + cols[i] + " = $" + std::to_string(++n);
     first = false;
   }
   return s + " WHERE id = $1";
@@ -266,7 +269,10 @@ Result<T> insertRow(store::Db& db, const char* table, const char* cols, T item, 
 template <class T, class P, class F>
 Result<T> updateRow(store::Db& db, const char* table, const char* cols, T item, P params, F reword) {
   Params p = params(item);
-  auto r = db.exec(updateSql(table, split(cols)), p);
+  const auto names = split(cols);
+  for (size_t i = names.size(); i-- > 0;)
+    if (names[i] == "created_us" && i < p.size()) p.erase(p.begin() + static_cast<std::ptrdiff_t>(i));
+  auto r = db.exec(updateSql(table, names), p);
   if (!r) return reword(r.error());
   if (*r == 0) return notFound(table);
   return item;

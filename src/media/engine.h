@@ -59,6 +59,9 @@ class MediaEngineImpl final : public MediaEngine {
   core::Result<void> stopSupervising(EndpointId supervisor) override;
   core::Result<void> requestStats(EndpointId ep, uint64_t requestId) override;
 
+  /// Moves the control-thread ownership check to the calling thread (call it on
+  /// the control thread before its loop starts, when the engine was built elsewhere).
+  void bindToCurrentThread() { owner_.rebind(); }
   int workerCount() const { return static_cast<int>(workers_.size()); }
   std::vector<pthread_t> workerThreads();
   const WorkerCounters& counters(int worker) const { return workers_[static_cast<size_t>(worker)]->counters(); }

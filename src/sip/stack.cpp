@@ -406,13 +406,21 @@ core::Result<void> SipStack::start() {
   std::string host = s.config.listenAddress;
   if (host != "*" && host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
   const std::string url = "sip:" + host + ":" + std::to_string(s.config.port);
-  if (auto tls = s.prepareTls(); !tls) return tls;
+  // On failure the root is destroyed here: it is still held by this thread, and
+  // ~SipStack's su_root_obtain() would wait on it forever.
+  auto fail = [&s](core::Error e) -> core::Result<void> {
+    su_root_destroy(s.root);
+    s.root = nullptr;
+    return e;
+  };
+  if (auto tls = s.prepareTls(); !tls) return fail(tls.error());
   const std::string sipsUrl = "sips:" + host + ":" + std::to_string(s.config.tlsPort);
   const bool tls = !s.certDir.empty();
   s.nua = nua_create(s.root, &Impl::onEvent, reinterpret_cast<nua_magic_t*>(impl_.get()), NUTAG_URL(url.c_str()),
                      TAG_IF(tls, NUTAG_SIPS_URL(sipsUrl.c_str())), TAG_IF(tls, NUTAG_CERTIFICATE_DIR(s.certDir.c_str())),
                      TAG_END());
-  if (!s.nua) return core::makeError("sip_bind", "cannot bind SIP transports on " + url + (tls ? " / " + sipsUrl : ""));
+  if (!s.nua)
+    return fail(core::makeError("sip_bind", "cannot bind SIP transports on " + url + (tls ? " / " + sipsUrl : "")));
   nua_set_params(s.nua, NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
                  NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0), NUTAG_APPL_METHOD("REGISTER"),
                  NUTAG_APPL_METHOD("INFO"), NUTAG_APPL_METHOD("UPDATE"),

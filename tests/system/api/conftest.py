@@ -3,6 +3,7 @@ temporary working directory and config, talk to it over HTTP."""
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -25,6 +26,8 @@ class Daemon:
     def __init__(self, workdir, store_url=None, extra=None, static_dir=None):
         self.workdir = workdir
         self.port = free_port()
+        self.sip_port = free_port()
+        self.rtp_min = 20000 + random.randrange(0, 1000) * 40
         self.store_url = store_url or "sqlite:" + os.path.join(workdir, "hujiao.db")
         self.static_dir = static_dir or os.path.join(workdir, "no-console")
         self.extra = extra or {}
@@ -38,6 +41,10 @@ class Daemon:
                      "read_timeout_ms": 1500, "idle_timeout_ms": 5000, "health_event_interval_s": 1,
                      "shutdown_grace_ms": 2000},
             "log": {"level": "info"},
+            # Telephony on ports of its own, so daemons of tests running in
+            # parallel (ctest -j) never compete for 5060 or one RTP range.
+            "sip": {"listen_address": "127.0.0.1", "port": self.sip_port, "tls_port": free_port()},
+            "media": {"rtp_port_min": self.rtp_min, "rtp_port_max": self.rtp_min + 39},
         }
         for section, values in self.extra.items():
             cfg.setdefault(section, {}).update(values)
