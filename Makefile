@@ -33,7 +33,7 @@ test-release: build web
 	ctest --test-dir $(BUILD) --output-on-failure -j 2 --timeout 600
 
 test-asan: build-asan
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:suppressions=$(CURDIR)/tests/asan.supp UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN) --output-on-failure -j 2 -LE 'system|slow|web' --timeout 600
 
 test: test-release test-asan
