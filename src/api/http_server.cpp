@@ -26,6 +26,8 @@ void fillRequest(HttpRequest& out, http::request<http::string_body>& in, const s
   out.query = q == std::string::npos ? std::string() : out.target.substr(q + 1);
   out.body = std::move(in.body());
   if (auto it = in.find(http::field::authorization); it != in.end()) out.authorization = std::string(it->value());
+  if (auto it = in.find(http::field::accept_encoding); it != in.end())
+    out.acceptsGzip = std::string_view(it->value()).find("gzip") != std::string_view::npos;
   if (auto it = in.find(http::field::content_type); it != in.end()) out.contentType = std::string(it->value());
   out.remoteAddress = remote;
 }

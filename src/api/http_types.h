@@ -17,6 +17,7 @@ struct HttpRequest {
   std::string authorization;  // Authorization header value
   std::string contentType;
   std::string remoteAddress;  // peer IP
+  bool acceptsGzip = false;   // Accept-Encoding names gzip (static files only)
 };
 
 struct HttpResponse {

@@ -55,8 +55,19 @@ bool StaticFiles::isHashedAsset(const std::string& path) {
   return true;
 }
 
-HttpResponse StaticFiles::file(const fs::path& p, const std::string& urlPath) const {
-  std::ifstream in(p, std::ios::binary);
+HttpResponse StaticFiles::file(const fs::path& p, const std::string& urlPath, bool acceptsGzip) const {
+  fs::path source = p;
+  bool gzipped = false;
+  if (acceptsGzip) {
+    fs::path gz = p;
+    gz += ".gz";
+    std::error_code ec;
+    if (fs::is_regular_file(gz, ec)) {
+      source = gz;
+      gzipped = true;
+    }
+  }
+  std::ifstream in(source, std::ios::binary);
   if (!in) return errorResponse(404, "not_found", "no such file: " + urlPath);
   std::ostringstream ss;
   ss << in.rdbuf();
@@ -65,10 +76,12 @@ HttpResponse StaticFiles::file(const fs::path& p, const std::string& urlPath) co
   r.contentType = contentType(p.extension().string());
   r.headers.emplace_back("Cache-Control", isHashedAsset(urlPath) ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Vary", "Accept-Encoding");
+  if (gzipped) r.headers.emplace_back("Content-Encoding", "gzip");
   return r;
 }
 
-HttpResponse StaticFiles::serve(const std::string& rawPath) const {
+HttpResponse StaticFiles::serve(const std::string& rawPath, bool acceptsGzip) const {
   std::string path;
   if (!percentDecode(rawPath, path, false)) return errorResponse(400, "invalid_path", "malformed percent-encoding");
   if (path.empty() || path.front() != '/' || path.find('\0') != std::string::npos ||
@@ -99,11 +112,11 @@ HttpResponse StaticFiles::serve(const std::string& rawPath) const {
   // Symlinks must not lead outside the static directory either.
   auto [rootEnd, unused] = std::mismatch(root.begin(), root.end(), target.begin(), target.end());
   if (ec || rootEnd != root.end()) return errorResponse(400, "invalid_path", "path traversal refused");
-  if (fs::is_regular_file(target, ec)) return file(target, path);
+  if (fs::is_regular_file(target, ec)) return file(target, path, acceptsGzip);
   // Client-side routes ("/agents/42") get index.html; missing files ("/x.js") a 404.
   std::string last = path.substr(path.rfind('/') + 1);
   if (last.find('.') != std::string::npos) return errorResponse(404, "not_found", "no such file: " + path);
-  return file(root / "index.html", "/index.html");
+  return file(root / "index.html", "/index.html", acceptsGzip);
 }
 
 }  // namespace hujiao::api

@@ -43,6 +43,22 @@ TEST_F(StaticFilesTest, ServesFilesWithTypesAndCacheHeaders) {
   EXPECT_EQ(s.serve("/favicon.svg").contentType, "image/svg+xml");
 }
 
+TEST_F(StaticFilesTest, SendsThePrecompressedCopyOnlyToGzipClients) {
+  write(root_ / "dist" / "assets" / "index-3f9a1c2b.js.gz", "GZIPPED");
+  StaticFiles s(root_ / "dist");
+  auto gz = s.serve("/assets/index-3f9a1c2b.js", true);
+  EXPECT_EQ(gz.body, "GZIPPED");
+  EXPECT_EQ(header(gz, "Content-Encoding"), "gzip");
+  EXPECT_EQ(gz.contentType, "text/javascript; charset=utf-8");
+  EXPECT_EQ(header(gz, "Vary"), "Accept-Encoding");
+  auto plain = s.serve("/assets/index-3f9a1c2b.js", false);
+  EXPECT_EQ(plain.body, "console.log(1)");
+  EXPECT_EQ(header(plain, "Content-Encoding"), "");
+  auto noCopy = s.serve("/favicon.svg", true);  // no .gz made for it
+  EXPECT_EQ(noCopy.body, "<svg/>");
+  EXPECT_EQ(header(noCopy, "Content-Encoding"), "");
+}
+
 TEST_F(StaticFilesTest, SpaFallbackButNotForMissingFiles) {
   StaticFiles s(root_ / "dist");
   auto spa = s.serve("/agents/42");
