@@ -1,4 +1,4 @@
-// Row conversions shared by both backends (PostgreSQL returns every value as text).
+// Row conversions and the batch helper shared by both backends (PostgreSQL returns every value as text).
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +57,20 @@ std::vector<std::string> splitStatements(const std::string& sql) {
     start = end + 2;
   }
   return out;
+}
+
+core::Result<int64_t> execBatchInTransaction(Db& db, std::string_view sql, const std::vector<Params>& rows) {
+  int64_t changed = 0;
+  auto r = db.transaction([&](Tx& tx) -> core::Result<void> {
+    for (const auto& p : rows) {
+      auto n = tx.exec(sql, p);
+      if (!n) return n.error();
+      changed += *n;
+    }
+    return {};
+  });
+  if (!r) return r.error();
+  return changed;
 }
 
 }  // namespace hujiao::store

@@ -34,4 +34,8 @@ std::unique_ptr<DbBackend> openPostgresDb(const std::string& url, const DbOption
 /// Splits migration text on ";\n" into statements, dropping blank ones.
 std::vector<std::string> splitStatements(const std::string& sql);
 
+/// Db::execBatch for both backends: each parameter row through one statement,
+/// all in one transaction; returns the rows changed.
+core::Result<int64_t> execBatchInTransaction(Db& db, std::string_view sql, const std::vector<Params>& rows);
+
 }  // namespace hujiao::store

@@ -271,17 +271,7 @@ class SqliteDb final : public DbBackend {
   }
 
   Result<int64_t> execBatch(std::string_view sql, const std::vector<Params>& rows) override {
-    int64_t changed = 0;
-    auto r = transaction([&](Tx& tx) -> Result<void> {
-      for (const auto& p : rows) {
-        auto n = tx.exec(sql, p);
-        if (!n) return n.error();
-        changed += *n;
-      }
-      return {};
-    });
-    if (!r) return r.error();
-    return changed;
+    return execBatchInTransaction(*this, sql, rows);
   }
 
   void close() override {
