@@ -80,7 +80,7 @@ class ApiServer::Impl final : public HttpHandler {
         audit_(*deps.store, deps.bus),
         auth_(*deps.store, audit_, core::SystemClock::instance(), authSettings(*deps.config)),
         hub_(deps.bus),
-        ctx_{*deps.store, auth_, audit_, hub_, core::SystemClock::instance(), deps.telephony},
+        ctx_{*deps.store, auth_, audit_, hub_, core::SystemClock::instance(), deps.telephony, deps.center},
         static_(deps.config->getString("http.static_dir")),
         server_(serverOptions(*deps.config), *this),
         startedMono_(std::chrono::steady_clock::now()) {
@@ -90,6 +90,9 @@ class ApiServer::Impl final : public HttpHandler {
     addRoleRoutes(router_, ctx_);
     addAuditRoutes(router_, ctx_);
     addTelephonyRoutes(router_, ctx_);
+    addIvrRoutes(router_, ctx_);
+    addAcdRoutes(router_, ctx_);
+    addRecordsRoutes(router_, ctx_);
     addSystemRoutes();
     openapi_ = buildOpenApi(router_, HUJIAO_VERSION).dump(-1);
     setupMetrics();

@@ -23,6 +23,9 @@
 namespace hujiao::call {
 class TelephonyService;
 }
+namespace hujiao::center {
+class ContactCenter;
+}
 
 namespace hujiao::api {
 
@@ -39,6 +42,8 @@ struct ApiDeps {
   core::TaskQueue* control;        // posts to the control thread (live-state requests, later issues)
   /// Telephony (SIP + calls); null = the telephony routes answer 503.
   call::TelephonyService* telephony = nullptr;
+  /// The contact center (IVR, ACD, records); null = those routes answer 503.
+  center::ContactCenter* center = nullptr;
 };
 
 class ApiServer {

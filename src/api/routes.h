@@ -13,6 +13,9 @@
 namespace hujiao::call {
 class TelephonyService;
 }
+namespace hujiao::center {
+class ContactCenter;
+}
 
 namespace hujiao::api {
 
@@ -24,6 +27,7 @@ struct ApiContext {
   WsHub& hub;
   const core::Clock& clock;
   call::TelephonyService* telephony = nullptr;  // null when telephony is not running
+  center::ContactCenter* center = nullptr;       // null in tests without the contact center
 };
 
 void addAuthRoutes(Router& router, ApiContext& ctx);
@@ -33,6 +37,12 @@ void addRoleRoutes(Router& router, ApiContext& ctx);
 void addAuditRoutes(Router& router, ApiContext& ctx);
 /// routes_telephony*.cpp: extensions, registrations, trunks, DIDs, dial rules, blocked, calls, CDRs.
 void addTelephonyRoutes(Router& router, ApiContext& ctx);
+/// routes_ivr*.cpp: flows, blacklist, notices, voicemail, callbacks (issue 5).
+void addIvrRoutes(Router& router, ApiContext& ctx);
+/// routes_acd*.cpp: queues, agents, CTI actions, supervisor, interactions, webhooks (issue 6).
+void addAcdRoutes(Router& router, ApiContext& ctx);
+/// routes_records*.cpp: recordings, QA, reports, staffing (issue 7).
+void addRecordsRoutes(Router& router, ApiContext& ctx);
 
 // --- helpers ---
 HttpResponse jsonResponse(int status, const nlohmann::json& body);

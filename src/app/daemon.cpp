@@ -11,6 +11,7 @@
 #include "api/api_server.h"
 #include "app/version.h"
 #include "call/telephony_service.h"
+#include "center/contact_center.h"
 #include "core/clock.h"
 #include "core/core_config.h"
 #include "core/event_bus.h"
@@ -30,6 +31,7 @@ core::ConfigSchema buildSchema() {
   api::addApiConfig(schema);
   sip::addSipConfig(schema);
   media::addMediaConfig(schema);
+  center::ContactCenter::addConfig(schema);
   return schema;
 }
 
@@ -43,6 +45,7 @@ namespace {
 std::vector<store::Migration> moduleMigrations() {
   // Later modules (report, ...) append their schema changes here.
   std::vector<store::Migration> all = call::TelephonyService::migrations();
+  for (auto& m : center::ContactCenter::migrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -133,6 +136,15 @@ int runDaemon(const DaemonOptions& options) {
   // The telephony service owns the control thread: sofia's loop runs its task
   // queue. The media engine needs that queue at construction, so it is
   // attached to the service after both exist and before the loop starts.
+  // The contact center (IVR, ACD, recording, reports) rides on the control
+  // thread once telephony runs; its stored configuration loads now.
+  center::CenterContext centerBase;
+  centerBase.config = &config;
+  centerBase.store = store.get();
+  centerBase.events = &bus;
+  centerBase.metrics = &metrics;
+  auto center = std::make_unique<center::ContactCenter>(centerBase);
+
   sip::SipConfig sipConfig;
   std::unique_ptr<media::MediaEngineImpl> media;
   std::unique_ptr<call::TelephonyService> tel;
@@ -146,6 +158,7 @@ int runDaemon(const DaemonOptions& options) {
     media->registerMetrics(metrics);
     media::MediaEngineImpl* m = media.get();
     tel->setMedia(m, [m] { m->bindToCurrentThread(); });
+    center->attach(*tel);
   } catch (const std::exception& e) {
     log->critical("cannot set up telephony/media: {}", e.what());
     store->close();
@@ -178,7 +191,7 @@ int runDaemon(const DaemonOptions& options) {
     tel.reset();
   };
   api::ApiServer api(api::ApiDeps{&config, store.get(), &bus, &metrics, sipUp ? &tel->controlQueue() : nullptr,
-                                  sipUp ? tel.get() : nullptr});
+                                  sipUp ? tel.get() : nullptr, sipUp ? center.get() : nullptr});
   if (auto started = api.start(); !started) {
     log->critical("cannot start the HTTP API: {}", started.error().message);
     stopTelephony();
@@ -209,6 +222,7 @@ int runDaemon(const DaemonOptions& options) {
 
   api.stop(std::chrono::milliseconds(config.getInt("http.shutdown_grace_ms")));
   stopTelephony();
+  center->stop();
   store->close();
   log->info("stopped");
   spdlog::shutdown();

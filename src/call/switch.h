@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "call/call_app.h"
 #include "call/dial_plan.h"
 #include "call/store_writer.h"
 #include "call/telephony_types.h"
@@ -42,7 +43,7 @@ struct SwitchDeps {
   std::function<void(const Cdr&)> cdrSink;    // optional, called on the control thread
 };
 
-class Switch final : public sip::StackListener {
+class Switch final : public sip::StackListener, public CallControl {
  public:
   explicit Switch(SwitchDeps deps);
   ~Switch() override;
@@ -76,8 +77,31 @@ class Switch final : public sip::StackListener {
   std::vector<TrunkRegistration> trunkRegistrations() const;
   /// Rings `from` (an extension) and, once it answers, calls `to` (extension or number).
   core::Result<std::string> originate(const std::string& from, const std::string& to);
-  core::Result<void> hangup(const std::string& callId);
   size_t activeCalls() const { return calls_.size(); }
+
+  // ---- CallControl (switch_app.cpp): app calls driven by src/center ----
+  void setAppListener(CallAppListener* listener) override { app_ = listener; }
+  core::Result<void> answer(const std::string& callId) override;
+  core::Result<void> earlyMedia(const std::string& callId) override;
+  core::Result<void> play(const std::string& callId, const media::PlayRequest& request) override;
+  core::Result<void> stopPlay(const std::string& callId) override;
+  core::Result<void> detectDigits(const std::string& callId, bool on) override;
+  core::Result<void> startRecording(const std::string& callId, const media::RecordingOptions& options) override;
+  core::Result<void> pauseRecording(const std::string& callId) override;
+  core::Result<void> resumeRecording(const std::string& callId) override;
+  core::Result<void> stopRecording(const std::string& callId) override;
+  core::Result<uint64_t> connect(const std::string& callId, const ConnectRequest& request) override;
+  core::Result<void> disconnect(const std::string& callId, uint64_t connectId) override;
+  core::Result<void> hold(const std::string& callId, bool on, const media::PlayRequest& moh) override;
+  core::Result<void> sendDigits(const std::string& callId, const std::string& digits) override;
+  core::Result<uint64_t> consult(const std::string& callId, const ConnectRequest& request,
+                                 const media::PlayRequest& moh) override;
+  core::Result<void> completeConsult(const std::string& callId, bool transfer, bool conference) override;
+  core::Result<uint64_t> supervise(const std::string& callId, const std::string& supervisorExtension,
+                                   media::SuperviseMode mode) override;
+  core::Result<void> setSuperviseMode(uint64_t supervisionId, media::SuperviseMode mode) override;
+  core::Result<void> stopSupervising(uint64_t supervisionId) override;
+  core::Result<void> hangup(const std::string& callId, const std::string& cause = "api", int sipCode = 480) override;
 
   // ---- sip::StackListener ----
   void onIncomingRequest(const sip::SipRequest& r) override;
@@ -144,6 +168,7 @@ class Switch final : public sip::StackListener {
   std::string hostPart() const;
 
   SwitchDeps d_;
+  CallAppListener* app_ = nullptr;
   core::ThreadOwner thread_;
   sip::SipStack* stack_ = nullptr;
   core::Clock& clock_;

@@ -724,14 +724,14 @@ core::Result<std::string> Switch::originate(const std::string& from, const std::
   return id;
 }
 
-core::Result<void> Switch::hangup(const std::string& callId) {
+core::Result<void> Switch::hangup(const std::string& callId, const std::string& cause, int sipCode) {
   auto it = calls_.find(callId);
   if (it == calls_.end()) return core::makeError("not_found", "call not found");
   Call& c = *it->second;
   if (c.phase == Call::Phase::Answered) {
-    hangupCall(c, "api", "system");
+    hangupCall(c, cause, "system");
   } else {
-    failCall(c, 480, "Temporarily Unavailable", "api", "system");
+    failCall(c, sipCode, sipCode == 480 ? "Temporarily Unavailable" : "Call Rejected", cause, "system");
   }
   return {};
 }

@@ -48,6 +48,11 @@ void TelephonyService::setMedia(media::MediaEngine* media, std::function<void()>
   switch_->setMedia(media);
 }
 
+void TelephonyService::setApp(std::function<void(CallControl&)> attach, std::function<void()> tick) {
+  appAttach_ = std::move(attach);
+  appTick_ = std::move(tick);
+}
+
 std::vector<store::Migration> TelephonyService::migrations() { return TelephonyStore::migrations(); }
 
 core::Result<void> TelephonyService::start() {
@@ -73,8 +78,16 @@ void TelephonyService::run() {
   running_ = true;
   if (bindMedia_) bindMedia_();
   Switch* sw = switch_.get();
+  if (appAttach_) appAttach_(*sw);
   control_.post([sw] { sw->begin(); });
-  stack_->stack.runLoop([sw] { sw->tick(); }, 50);
+  auto appTick = appTick_;
+  // 20 ms: IVR and ACD timers ride on this tick.
+  stack_->stack.runLoop(
+      [sw, appTick] {
+        sw->tick();
+        if (appTick) appTick();
+      },
+      20);
   running_ = false;
 }
 

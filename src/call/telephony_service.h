@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "call/call_app.h"
 #include "call/telephony_store.h"
 #include "call/telephony_types.h"
 #include "core/clock.h"
@@ -57,6 +58,10 @@ class TelephonyService {
   /// `bindToControlThread` runs on the control thread before its loop starts (the
   /// engine's thread-ownership check binds there).
   void setMedia(media::MediaEngine* media, std::function<void()> bindToControlThread = {});
+  /// Main thread, before start(): the contact-center layer. `attach` runs on the
+  /// control thread before its loop starts, with the switch's CallControl (set
+  /// the CallAppListener there); `tick` runs on every loop tick (20 ms).
+  void setApp(std::function<void(CallControl&)> attach, std::function<void()> tick);
   /// Loads the store snapshot (this thread) and binds the SIP transports.
   core::Result<void> start();
   /// Runs the control loop on the calling thread until stop().
@@ -129,6 +134,8 @@ class TelephonyService {
   std::thread thread_;
   std::atomic<bool> running_{false};
   std::function<void()> bindMedia_;
+  std::function<void(CallControl&)> appAttach_;
+  std::function<void()> appTick_;
 };
 
 }  // namespace hujiao::call

@@ -1,0 +1,77 @@
+#include "center/app_router.h"
+
+namespace hujiao::center {
+
+AppRouter::AppRouter() : log_(core::logger("center")) {}
+
+void AppRouter::addTarget(const std::string& targetType, Starter starter) {
+  starters_[targetType] = std::move(starter);
+}
+
+void AppRouter::own(const std::string& callId, AppCallHandler* handler) {
+  if (auto it = calls_.find(callId); it != calls_.end()) it->second.owner = handler;
+}
+
+AppCallHandler* AppRouter::owner(const std::string& callId) const {
+  auto it = calls_.find(callId);
+  return it == calls_.end() ? nullptr : it->second.owner;
+}
+
+const call::AppCallInfo* AppRouter::info(const std::string& callId) const {
+  auto it = calls_.find(callId);
+  return it == calls_.end() ? nullptr : &it->second.info;
+}
+
+bool AppRouter::onAppCall(const call::AppCallInfo& info) {
+  auto s = starters_.find(info.targetType);
+  if (s == starters_.end()) {
+    log_->warn("call {}: no service serves target type '{}'", info.callId, info.targetType);
+    return false;
+  }
+  calls_[info.callId] = Live{info, nullptr};
+  if (!s->second(info)) {
+    calls_.erase(info.callId);
+    return false;
+  }
+  return true;
+}
+
+call::ScreenDecision AppRouter::screenInbound(const call::AppCallInfo& info) {
+  return screener_ ? screener_(info) : call::ScreenDecision{};
+}
+
+void AppRouter::onCallAnswered(const call::AnsweredCall& call) {
+  for (auto& h : answeredHooks_) h(call);
+}
+
+void AppRouter::onAppDigit(const std::string& callId, char digit, int durationMs) {
+  if (auto* h = owner(callId)) h->onDigit(callId, digit, durationMs);
+}
+
+void AppRouter::onAppPlaybackDone(const std::string& callId, uint64_t requestId, const std::string& reason) {
+  if (auto* h = owner(callId)) h->onPlaybackDone(callId, requestId, reason);
+}
+
+void AppRouter::onAppRecordingStopped(const std::string& callId, uint64_t requestId, const std::string& path,
+                                      int64_t recordedMs) {
+  if (auto* h = owner(callId)) h->onRecordingStopped(callId, requestId, path, recordedMs);
+}
+
+void AppRouter::onConnectResult(const std::string& callId, uint64_t connectId, const call::ConnectResult& result) {
+  if (auto* h = owner(callId)) h->onConnectResult(callId, connectId, result);
+}
+
+void AppRouter::onConnectedPartyGone(const std::string& callId, uint64_t connectId, const std::string& cause) {
+  if (auto* h = owner(callId)) h->onConnectedPartyGone(callId, connectId, cause);
+}
+
+void AppRouter::onAppCallEnded(const std::string& callId, const std::string& cause, const std::string& side) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return;
+  AppCallHandler* h = it->second.owner;
+  // The handler may look the call up while it cleans up; forget it afterwards.
+  if (h) h->onCallEnded(callId, cause, side);
+  calls_.erase(callId);
+}
+
+}  // namespace hujiao::center

@@ -1,0 +1,79 @@
+#pragma once
+// AppRouter: the switch's CallAppListener. It gives each new app call to the
+// service registered for its target type ("flow" -> IVR, "queue" -> ACD) and
+// forwards the call's later callbacks to whichever handler owns it *now*
+// (a call moves from the IVR to a queue and back). It also fans out the
+// screening (blacklist) and answered-call (recording) hooks.
+//
+// Threads: control thread only.
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "call/call_app.h"
+#include "core/log.h"
+
+namespace hujiao::center {
+
+/// A service that drives app calls. Every callback is optional.
+class AppCallHandler {
+ public:
+  virtual ~AppCallHandler() = default;
+  virtual void onDigit(const std::string& /*callId*/, char /*digit*/, int /*durationMs*/) {}
+  virtual void onPlaybackDone(const std::string& /*callId*/, uint64_t /*requestId*/, const std::string& /*reason*/) {}
+  virtual void onRecordingStopped(const std::string& /*callId*/, uint64_t /*requestId*/, const std::string& /*path*/,
+                                  int64_t /*recordedMs*/) {}
+  virtual void onConnectResult(const std::string& /*callId*/, uint64_t /*connectId*/,
+                               const call::ConnectResult& /*result*/) {}
+  virtual void onConnectedPartyGone(const std::string& /*callId*/, uint64_t /*connectId*/,
+                                    const std::string& /*cause*/) {}
+  /// Last callback for the call; the router forgets it afterwards.
+  virtual void onCallEnded(const std::string& /*callId*/, const std::string& /*cause*/, const std::string& /*side*/) {}
+};
+
+class AppRouter final : public call::CallAppListener {
+ public:
+  /// Takes a new call of its target type: must call own(callId, handler) and
+  /// return true, or return false (the caller hears 404).
+  using Starter = std::function<bool(const call::AppCallInfo&)>;
+  using Screener = std::function<call::ScreenDecision(const call::AppCallInfo&)>;
+  using AnsweredHook = std::function<void(const call::AnsweredCall&)>;
+
+  AppRouter();
+  void addTarget(const std::string& targetType, Starter starter);
+  void setScreener(Screener screener) { screener_ = std::move(screener); }
+  void addAnsweredHook(AnsweredHook hook) { answeredHooks_.push_back(std::move(hook)); }
+
+  /// `handler` receives the call's callbacks from now on (null: nobody; they are dropped).
+  void own(const std::string& callId, AppCallHandler* handler);
+  AppCallHandler* owner(const std::string& callId) const;
+  /// What the switch said when the call arrived; null once it ended.
+  const call::AppCallInfo* info(const std::string& callId) const;
+  std::size_t liveCalls() const { return calls_.size(); }
+
+  // ---- call::CallAppListener ----
+  bool onAppCall(const call::AppCallInfo& info) override;
+  call::ScreenDecision screenInbound(const call::AppCallInfo& info) override;
+  void onCallAnswered(const call::AnsweredCall& call) override;
+  void onAppDigit(const std::string& callId, char digit, int durationMs) override;
+  void onAppPlaybackDone(const std::string& callId, uint64_t requestId, const std::string& reason) override;
+  void onAppRecordingStopped(const std::string& callId, uint64_t requestId, const std::string& path,
+                             int64_t recordedMs) override;
+  void onConnectResult(const std::string& callId, uint64_t connectId, const call::ConnectResult& result) override;
+  void onConnectedPartyGone(const std::string& callId, uint64_t connectId, const std::string& cause) override;
+  void onAppCallEnded(const std::string& callId, const std::string& cause, const std::string& side) override;
+
+ private:
+  struct Live {
+    call::AppCallInfo info;
+    AppCallHandler* owner = nullptr;
+  };
+  std::unordered_map<std::string, Starter> starters_;
+  std::unordered_map<std::string, Live> calls_;
+  Screener screener_;
+  std::vector<AnsweredHook> answeredHooks_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace hujiao::center

@@ -1,0 +1,29 @@
+#pragma once
+// RecordsService: recording policy, recordings, report feed, reports, staffing (issue 7).
+// SKELETON written by the lead: the helper that owns records_* replaces it.
+//
+// Threads: constructed on the main thread; attach()/tick() and everything live
+// on the control thread; API methods (added by the owner) on HTTP pool threads.
+#include <vector>
+
+#include "center/center_service.h"
+#include "core/config.h"
+#include "store/db.h"
+
+namespace hujiao::center {
+
+class RecordsService final : public CenterService {
+ public:
+  /// This service's config sections.
+  static void addConfig(core::ConfigSchema& schema);
+  /// This service's schema changes (its modules' version ranges).
+  static std::vector<store::Migration> migrations();
+
+  explicit RecordsService(CenterContext& ctx);
+  ~RecordsService() override;
+
+ private:
+  CenterContext& ctx_;
+};
+
+}  // namespace hujiao::center
