@@ -12,7 +12,7 @@ PKGS=(
   libsqlite3-dev libpq-dev libargon2-dev libsodium-dev libssl-dev
   libsofia-sip-ua-dev libspandsp-dev libopus-dev libspeexdsp-dev
   libsndfile1-dev libespeak-ng-dev espeak-ng-data libbcg729-dev libogg-dev libopusenc-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libcurl4-openssl-dev
   # unit tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # system tests: real peers and servers
