@@ -92,6 +92,17 @@ struct AnsweredCall {
 /// Implemented by the contact-center layer. All callbacks on the control thread.
 /// Callbacks may call CallControl methods (even hangup() of the call being
 /// reported): the switch defers its own clean-up until the callback returns.
+/// Except onAppCall/screenInbound (answered synchronously), callbacks are
+/// queued and delivered when the switch's current SIP/media event or tick
+/// returns -- never from inside a CallControl method; results of a command
+/// given from a center tick arrive within one tick (20 ms).
+/// Order per call: onAppRecordingStopped comes before onAppCallEnded (the
+/// switch waits up to 3 s for the recorder); nothing comes after it.
+/// onCallAnswered: for app calls, once, when the customer leg is answered
+/// (answer(), or a connect() answered while the customer was unanswered).
+/// onConnectResult is reported for handOff connects too (then only
+/// onAppCallEnded). onConnectedPartyGone causes: normal (the party hung up),
+/// disconnected (disconnect()), media_timeout.
 class CallAppListener {
  public:
   virtual ~CallAppListener() = default;
@@ -119,6 +130,11 @@ class CallAppListener {
   /// The call is over (customer hung up, or hangup() by the app). Last callback.
   /// side: caller | callee | system
   virtual void onAppCallEnded(const std::string& callId, const std::string& cause, const std::string& side) = 0;
+  /// A supervision (supervise()) is over: the supervisor hung up, did not answer
+  /// (cause no_answer/busy/unavailable/failed), or the agent left ("agent_gone").
+  /// Not reported after stopSupervising().
+  virtual void onSupervisionEnded(const std::string& /*callId*/, uint64_t /*supervisionId*/,
+                                  const std::string& /*cause*/) {}
 };
 
 /// Implemented by the Switch. Every method: control thread, never blocks.
@@ -173,7 +189,9 @@ class CallControl {
   /// party and hangs up the agent (the consulted party becomes the connected
   /// party: onConnectedPartyGone reports it later); conference=true puts the
   /// three in a conference; both false = cancel (consult leg hung up, agent back
-  /// with the customer).
+  /// with the customer). A consult that fails (onConnectResult !answered)
+  /// leaves the customer held until completeConsult(). In a conference, hold()
+  /// and consult() answer conflict; disconnect(consultId) drops the consulted party.
   virtual core::Result<void> completeConsult(const std::string& callId, bool transfer, bool conference) = 0;
 
   /// Supervision: rings `supervisorExtension`; when it answers it joins the

@@ -51,6 +51,16 @@ const Did* DidTable::find(const std::string& number, const std::string& trunkId)
   return any;
 }
 
+const Did* DidTable::findAny(const std::string& number) const {
+  const Did* first = nullptr;
+  auto [b, e] = byNumber_.equal_range(number);
+  for (auto it = b; it != e; ++it) {
+    if (it->second.trunkId.empty()) return &it->second;
+    if (!first || it->second.id < first->id) first = &it->second;
+  }
+  return first;
+}
+
 bool isValidNumber(const std::string& s) {
   if (s.empty() || s.size() > 32) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {

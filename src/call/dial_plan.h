@@ -39,6 +39,8 @@ class DidTable {
   void setDids(const std::vector<Did>& dids);
   /// A DID for the number restricted to this trunk wins over one for any trunk.
   const Did* find(const std::string& number, const std::string& trunkId) const;
+  /// For calls from extensions: the DID for any trunk, else the one with the smallest id.
+  const Did* findAny(const std::string& number) const;
 
  private:
   std::unordered_multimap<std::string, Did> byNumber_;

@@ -48,6 +48,7 @@ Switch::Switch(SwitchDeps deps)
 Switch::~Switch() {
   // Handles go before the stack: HandleRef releases them.
   calls_.clear();
+  graveyard_.clear();
   trunkRegs_.clear();
 }
 
@@ -107,6 +108,7 @@ void Switch::restoreBlocks(const std::vector<sip::BlockedAddress>& v) {
 // ---------------------------------------------------------------- periodic
 
 void Switch::tick() {
+  AppScope scope(*this);
   const int64_t mono = clock_.monoUs();
   timers_.fire(mono);
   const int64_t now = clock_.nowUs();
@@ -157,6 +159,7 @@ void Switch::onOptionsResponse(const sip::SipResponse& r) {
 // ---------------------------------------------------------------- dispatch
 
 void Switch::onIncomingRequest(const sip::SipRequest& r) {
+  AppScope scope(*this);
   thread_.assertOwner();
   if (blocker_.isBlocked(r.sourceIp, clock_.nowUs())) {
     stack_->respond(r.handle, 403, "Forbidden");
@@ -174,6 +177,7 @@ void Switch::onIncomingRequest(const sip::SipRequest& r) {
 }
 
 void Switch::onResponse(const sip::SipResponse& r) {
+  AppScope scope(*this);
   if (r.method == "OPTIONS") return onOptionsResponse(r);
   if (r.method == "REGISTER") return onTrunkRegisterResponse(r);
   Leg* leg = legOf(r.handle);
@@ -427,17 +431,29 @@ std::vector<CallSnapshot> Switch::calls() const {
 }
 
 void Switch::onMediaEvent(const media::MediaEvent& e) {
+  AppScope scope(*this);
+  if (e.type == media::MediaEvent::Type::RecordingStopped) return appMediaEvent(e);
+  auto found = legsByEp_.find(e.endpoint);
+  if (found == legsByEp_.end()) return;
+  Leg& leg = *found->second;
+  Call& c = *leg.call;
   if (e.type == media::MediaEvent::Type::RtpTimeout) {
-    for (auto& [id, c] : calls_) {
-      for (auto& l : c->legs) {
-        if (l->ep == e.endpoint && c->phase == Call::Phase::Answered) {
-          log_->info("call {}: RTP timeout, hanging up", id);
-          hangupCall(*c, "media_timeout", "system");
-          return;
-        }
-      }
+    if (c.phase == Call::Phase::Ending) return;
+    if (c.appControlled() && &leg != c.in) {
+      // The agent's (or a supervisor's) media died: that party goes, the customer stays.
+      log_->info("call {}: RTP timeout on leg {}, hanging it up", c.id, leg.id);
+      leg.abandoned = true;
+      appLegGone(leg, "media_timeout");
+      endLeg(leg);
+      return;
     }
+    if (c.phase == Call::Phase::Answered || c.appControlled()) {
+      log_->info("call {}: RTP timeout, hanging up", c.id);
+      hangupCall(c, "media_timeout", "system");
+    }
+    return;
   }
+  if (c.appControlled()) appMediaEvent(e);
 }
 
 }  // namespace hujiao::call

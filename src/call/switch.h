@@ -9,6 +9,7 @@
 // Threads: everything on the CONTROL thread (the sofia loop), except the
 // constructor. No database or blocking call here: writes go to StoreWriter.
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,6 +33,9 @@
 #include "sip/timers.h"
 
 namespace hujiao::call {
+
+struct AppConnect;     // switch_internal.h
+struct AppCallState;   // switch_internal.h
 
 struct SwitchDeps {
   sip::SipConfig config;
@@ -113,6 +117,7 @@ class Switch final : public sip::StackListener, public CallControl {
 
   struct Call;
   struct Leg;
+  struct AppScope;
 
  private:
   // registrar / auth (switch.cpp)
@@ -137,7 +142,8 @@ class Switch final : public sip::StackListener, public CallControl {
   Call& newCall(const sip::SipRequest* r);
   bool ringExtension(Call& c, const Extension& callee, const std::string& sdp);
   void tryNextTrunk(Call& c);
-  Leg* addOutLeg(Call& c, const sip::OutgoingDialog& d, const std::string& ruri, const std::string& sdp);
+  Leg* addOutLeg(Call& c, const sip::OutgoingDialog& d, const std::string& ruri, const std::string& sdp,
+                 const std::string& headers = "", media::EndpointId colocate = 0);
   void onInviteResponse(Leg& leg, const sip::SipResponse& r);
   void answerCall(Call& c, Leg& leg, const std::string& sdp);
   void failCall(Call& c, int status, const std::string& phrase, const std::string& cause, const std::string& side);
@@ -150,7 +156,7 @@ class Switch final : public sip::StackListener, public CallControl {
   void countCall(Call& c, const std::string& ext);
   void countTrunk(Call& c, const std::string& trunkId);
   int activeFor(const std::string& ext) const;
-  std::string sdpForOutLeg(Call& c, Leg& leg, const std::string& offer);
+  std::string sdpForOutLeg(Call& c, Leg& leg, const std::string& offer, media::EndpointId colocate = 0);
   std::string answerSdpForIn(Call& c, const std::string& remoteAnswer, Leg& out);
   void publish(const Call& c, const std::string& type);
 
@@ -163,6 +169,31 @@ class Switch final : public sip::StackListener, public CallControl {
   void attendedTransfer(Leg& transferor, Leg& replaced);
   void transferAnswered(Call& c, Leg& newLeg, const std::string& sdp);
   void transferFailed(Call& c, int status);
+
+  // app calls (switch_app.cpp: CallControl; switch_app_legs.cpp: legs, events, callbacks)
+  void routeToApp(Call& c);
+  core::Result<Call*> appCallFor(const std::string& callId);
+  void answerCustomer(Call& c);
+  void notifyApp(std::function<void(CallAppListener&)> fn);
+  void drainApp();
+  core::Result<uint64_t> placeConnect(Call& c, const ConnectRequest& req, bool consult);
+  bool ringConnectExtension(Call& c, AppConnect& k, const Extension& ext, media::EndpointId colocate);
+  bool ringConnectTrunk(Call& c, AppConnect& k, media::EndpointId colocate);
+  void onAppLegResponse(Leg& leg, const sip::SipResponse& r);
+  void appLegGone(Leg& leg, const std::string& cause);
+  void connectAnswered(Call& c, AppConnect& k, Leg& leg, const std::string& sdp);
+  void connectFailed(Call& c, AppConnect& k, int sipCode, const std::string& cause);
+  void partyGone(Call& c, AppConnect& k, const std::string& cause);
+  void endConnectLegs(Call& c, uint64_t connectId, const Leg* except);
+  void endSupervisors(Call& c);
+  void uncountExtension(Call& c, const std::string& ext);
+  void uncountTrunk(Call& c, const std::string& trunkId);
+  void appMediaEvent(const media::MediaEvent& e);
+  void appInfoDigits(Leg& leg, const sip::SipRequest& r);
+  void callEndedForApp(Call& c);
+  Leg* supervisorLeg(uint64_t supervisionId, Call** call);
+  AppConnect* connectOf(Call& c, const Leg& leg);
+  void setLegEndpoint(Leg& leg, media::EndpointId ep);
 
   Leg* legOf(sip::HandleId h);
   std::string hostPart() const;
@@ -193,6 +224,30 @@ class Switch final : public sip::StackListener, public CallControl {
   std::unordered_map<std::string, int> activeByTrunk_;
   uint64_t nextLegId_ = 1;
   uint64_t sdpVersion_ = 1;
+
+  // App calls. Listener callbacks are queued and run when the outermost entry
+  // point (SIP event, media event, tick) returns, so a callback never runs
+  // inside a CallControl method and may call any of them; calls finished while
+  // callbacks run are kept in the graveyard until the stack unwinds.
+  int appDepth_ = 0;
+  bool draining_ = false;
+  std::deque<std::function<void(CallAppListener&)>> appQueue_;
+  std::vector<std::unique_ptr<Call>> graveyard_;
+  std::unordered_map<media::EndpointId, Leg*> legsByEp_;
+  struct RecordingRef {
+    std::string callId;
+    uint64_t requestId = 0;
+  };
+  std::unordered_map<media::EndpointId, RecordingRef> recordings_;  // until RecordingStopped
+  struct PendingEnd {
+    std::string cause;
+    std::string side;
+    sip::Timers::TimerId timer = 0;
+  };
+  // onAppCallEnded waits for the call's RecordingStopped events (bounded by a timer).
+  std::unordered_map<std::string, PendingEnd> pendingEnds_;
+  std::unordered_map<uint64_t, std::string> supervisions_;  // supervision id -> call id
+  uint64_t nextAppId_ = 1;
 
   struct KeepAlive {
     std::string aor;

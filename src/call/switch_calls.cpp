@@ -86,6 +86,11 @@ void Switch::publish(const Call& c, const std::string& type) {
                          {"destination", c.destination}};
   if (!c.trunkId.empty()) data["trunk_id"] = c.trunkId;
   if (!c.did.empty()) data["did"] = c.did;
+  if (c.app) {
+    data["target_type"] = c.app->targetType;
+    data["target"] = c.app->target;
+    if (c.peer && !c.peer->extension.empty()) data["connected_extension"] = c.peer->extension;
+  }
   if (type == "call.ended") {
     data["cause"] = c.cause;
     data["side"] = c.side;
@@ -163,6 +168,55 @@ void Switch::handleInvite(const sip::SipRequest& r) {
     }
     countTrunk(c, trunkId);
   }
+  // Routing decision before call.created, so that the event names an app target.
+  const Did* did = nullptr;
+  std::string appType, appTarget;
+  if (!caller) {
+    c.did = dialed;
+    if (app_) {
+      AppCallInfo probe;
+      probe.callId = c.id;
+      probe.callerNumber = c.callerNumber;
+      probe.callerName = c.callerName;
+      probe.calledNumber = dialed;
+      probe.trunkId = trunkId;
+      probe.did = dialed;
+      probe.startUs = c.startUs;
+      const ScreenDecision sd = app_->screenInbound(probe);
+      if (sd.kind == ScreenDecision::Kind::Reject) {
+        publish(c, "call.created");
+        const int code = sd.sipCode >= 400 && sd.sipCode <= 699 ? sd.sipCode : 603;
+        log_->info("call {} from {} rejected by screening ({})", c.id, c.callerNumber, code);
+        return failCall(c, code, code == 603 ? "Decline" : "Rejected", "rejected", "system");
+      }
+      if (sd.kind == ScreenDecision::Kind::Flow) {
+        appType = "flow";
+        appTarget = sd.flowId;
+      }
+    }
+    if (appType.empty()) {
+      did = dids_.find(dialed, trunkId);
+      if (did && did->targetType != "extension") {
+        appType = did->targetType;
+        appTarget = did->target;
+      }
+    }
+  } else if (extensions_.find(dialed) == extensions_.end()) {
+    // An extension dialling a DID reaches what the DID routes to, as from a trunk.
+    did = dids_.findAny(dialed);
+    if (did) {
+      c.did = dialed;
+      if (did->targetType != "extension") {
+        appType = did->targetType;
+        appTarget = did->target;
+      }
+    }
+  }
+  if (!appType.empty()) {
+    c.app = std::make_unique<AppCallState>();
+    c.app->targetType = appType;
+    c.app->target = appTarget;
+  }
   publish(c, "call.created");
   if (anchoringOn(d_)) {
     auto offer = sip::parseSdp(r.body);
@@ -172,27 +226,22 @@ void Switch::handleInvite(const sip::SipRequest& r) {
     if (caller) o.allowedCodecs = caller->allowedCodecs;
     auto ep = d_.media->createEndpoint(o);
     if (!ep) return failCall(c, 503, "Media Unavailable", "failed", "system");
-    c.in->ep = *ep;
+    setLegEndpoint(*c.in, *ep);
     if (offer) {
       auto answer = d_.media->answerOffer(*ep, *offer);
       if (!answer) return failCall(c, 488, "Not Acceptable Here", "failed", "system");
       c.in->localSdp = sip::formatSdp(*answer, c.in->id, sdpVersion_++);
     }
   }
-  if (!caller) {
-    const Did* did = dids_.find(dialed, trunkId);
-    c.did = dialed;
-    if (!did) return failCall(c, 404, "Not Found", "unavailable", "system");
-    if (did->targetType != "extension") {
-      log_->warn("DID {} routes to target type '{}', which this build cannot serve yet", dialed, did->targetType);
-      return failCall(c, 480, "Temporarily Unavailable", "unavailable", "system");
-    }
+  if (c.app) return routeToApp(c);
+  if (did) {
     auto ext = extensions_.find(did->target);
     if (ext == extensions_.end()) return failCall(c, 404, "Not Found", "unavailable", "system");
-    c.departmentId = ext->second.departmentId;
+    if (!caller) c.departmentId = ext->second.departmentId;
     ringExtension(c, ext->second, r.body);
     return;
   }
+  if (!caller) return failCall(c, 404, "Not Found", "unavailable", "system");
   if (auto ext = extensions_.find(dialed); ext != extensions_.end()) {
     ringExtension(c, ext->second, r.body);
     return;
@@ -210,22 +259,24 @@ void Switch::handleInvite(const sip::SipRequest& r) {
   failCall(c, 404, "Not Found", "unavailable", "system");
 }
 
-std::string Switch::sdpForOutLeg(Call& c, Leg& leg, const std::string& offer) {
+std::string Switch::sdpForOutLeg(Call& c, Leg& leg, const std::string& offer, media::EndpointId colocate) {
   if (!anchoringOn(d_)) return offer;
   media::EndpointOptions o;
   o.callId = c.id;
   if (auto e = extensions_.find(leg.extension); e != extensions_.end()) o.allowedCodecs = e->second.allowedCodecs;
   // Same worker as the caller's endpoint, so that bridging on answer needs no migration.
   if (c.in && c.in != &leg) o.colocateWith = c.in->ep;
+  if (colocate != 0) o.colocateWith = colocate;
   auto ep = d_.media->createEndpoint(o);
   if (!ep) return offer;
-  leg.ep = *ep;
+  setLegEndpoint(leg, *ep);
   auto local = d_.media->localOffer(*ep);
   if (!local) return offer;
   return sip::formatSdp(*local, leg.id, sdpVersion_++);
 }
 
-Switch::Leg* Switch::addOutLeg(Call& c, const sip::OutgoingDialog& d, const std::string& ruri, const std::string& sdp) {
+Switch::Leg* Switch::addOutLeg(Call& c, const sip::OutgoingDialog& d, const std::string& ruri, const std::string& sdp,
+                               const std::string& headers, media::EndpointId colocate) {
   const sip::HandleId h = stack_->createDialog(d);
   if (h == 0) return nullptr;
   auto leg = std::make_unique<Leg>();
@@ -240,9 +291,11 @@ Switch::Leg* Switch::addOutLeg(Call& c, const sip::OutgoingDialog& d, const std:
   c.legs.push_back(std::move(leg));
   legs_[h] = l;
   if (!d.callId.empty()) legsBySipCallId_[d.callId] = l;
-  l->localSdp = sdpForOutLeg(c, *l, sdp);
+  l->localSdp = sdpForOutLeg(c, *l, sdp, colocate);
   l->state = Leg::State::Calling;
-  stack_->invite(h, ruri, sdpParts(l->localSdp));
+  sip::MessageParts parts = sdpParts(l->localSdp);
+  parts.headers = headers;
+  stack_->invite(h, ruri, parts);
   return l;
 }
 
@@ -356,6 +409,7 @@ void Switch::tryNextTrunk(Call& c) {
 // ---------------------------------------------------------------- responses
 
 void Switch::onInviteResponse(Leg& leg, const sip::SipResponse& r) {
+  if (leg.appRole != Leg::AppRole::None) return onAppLegResponse(leg, r);
   Call& c = *leg.call;
   const int64_t now = clock_.nowUs();
   if (r.status < 200) {
@@ -503,6 +557,16 @@ void Switch::answerCall(Call& c, Leg& leg, const std::string& sdp) {
   }
   if (mCallsAnswered_) mCallsAnswered_->inc();
   publish(c, "call.answered");
+  AnsweredCall a;
+  a.callId = c.id;
+  a.direction = c.direction;
+  a.callerNumber = c.callerNumber;
+  a.calleeNumber = c.originated ? c.originateTarget : c.calleeNumber;
+  a.destination = c.destination;
+  a.callerExtension = c.callerExtension;
+  a.did = c.did;
+  a.departmentId = c.departmentId;
+  notifyApp([a](CallAppListener& l) { l.onCallAnswered(a); });
 }
 
 // ---------------------------------------------------------------- tear-down
@@ -592,6 +656,7 @@ Switch::Leg* Switch::otherParty(Leg& leg) {
 }
 
 void Switch::onCancel(sip::HandleId h) {
+  AppScope scope(*this);
   Leg* leg = legOf(h);
   if (!leg) return;
   Call& c = *leg->call;
@@ -605,6 +670,7 @@ void Switch::onCancel(sip::HandleId h) {
 }
 
 void Switch::onTerminated(sip::HandleId h) {
+  AppScope scope(*this);
   Leg* leg = legOf(h);
   if (!leg) {
     stack_->release(h);
@@ -626,20 +692,24 @@ void Switch::legGone(Leg& leg) {
   leg.handle.reset();
   if (leg.ep != 0 && d_.media) {
     d_.media->destroyEndpoint(leg.ep);
+    legsByEp_.erase(leg.ep);
     leg.ep = 0;
   }
-  if (leg.relayFrom && leg.relayFrom->awaitingReinvite && leg.relayFrom->state == Leg::State::Up) {
-    stack_->respond(leg.relayFrom->handle.id(), 500, "Peer Gone");
-    leg.relayFrom->awaitingReinvite = false;
-  }
-  if (&leg == c.transferor) {
-    // The transferor may leave as soon as its REFER is accepted.
-  } else if (c.phase == Call::Phase::Answered && wasParty) {
-    hangupCall(c, "normal", &leg == c.in ? "caller" : "callee");
-  } else if (c.phase < Call::Phase::Answered && &leg == c.in && !c.originated) {
-    failCall(c, 487, "Request Terminated", "cancelled", "caller");
-  } else if (c.originated && c.phase < Call::Phase::Answered && &leg == c.in) {
-    failCall(c, 487, "Request Terminated", "cancelled", "caller");
+  if (c.appControlled() && c.phase != Call::Phase::Ending && &leg != c.in) {
+    // An agent, consulted party or supervisor left: the customer stays with the app.
+    appLegGone(leg, "normal");
+  } else {
+    if (leg.relayFrom && leg.relayFrom->awaitingReinvite && leg.relayFrom->state == Leg::State::Up) {
+      stack_->respond(leg.relayFrom->handle.id(), 500, "Peer Gone");
+      leg.relayFrom->awaitingReinvite = false;
+    }
+    if (&leg == c.transferor) {
+      // The transferor may leave as soon as its REFER is accepted.
+    } else if (c.phase == Call::Phase::Answered && wasParty) {
+      hangupCall(c, "normal", &leg == c.in ? "caller" : "callee");
+    } else if (c.phase < Call::Phase::Answered && &leg == c.in) {
+      failCall(c, 487, "Request Terminated", "cancelled", "caller");
+    }
   }
   auto it = calls_.find(c.id);
   if (it == calls_.end()) return;
@@ -662,6 +732,13 @@ void Switch::finishCall(Call& c) {
   if (c.cause.empty()) {
     c.cause = c.answerUs ? "normal" : "failed";
     c.side = "system";
+  }
+  for (auto& l : c.legs) {  // legs that never reached the network keep their endpoint until here
+    if (l->ep != 0 && d_.media) {
+      d_.media->destroyEndpoint(l->ep);
+      legsByEp_.erase(l->ep);
+      l->ep = 0;
+    }
   }
   Cdr cdr;
   cdr.id = c.id;
@@ -687,7 +764,12 @@ void Switch::finishCall(Call& c) {
   if (d_.cdrSink) d_.cdrSink(cdr);
   if (d_.writer) d_.writer->insertCdr(cdr);
   publish(c, "call.ended");
-  calls_.erase(c.id);
+  if (c.app) callEndedForApp(c);
+  auto it = calls_.find(cdr.id);
+  if (it == calls_.end()) return;
+  // A callback or the code that got us here may still hold the call: free it when the stack unwinds.
+  if (appDepth_ > 0) graveyard_.push_back(std::move(it->second));
+  calls_.erase(it);
 }
 
 // ---------------------------------------------------------------- facade
@@ -722,18 +804,6 @@ core::Result<std::string> Switch::originate(const std::string& from, const std::
     it->second->destination = to;
   }
   return id;
-}
-
-core::Result<void> Switch::hangup(const std::string& callId, const std::string& cause, int sipCode) {
-  auto it = calls_.find(callId);
-  if (it == calls_.end()) return core::makeError("not_found", "call not found");
-  Call& c = *it->second;
-  if (c.phase == Call::Phase::Answered) {
-    hangupCall(c, cause, "system");
-  } else {
-    failCall(c, sipCode, sipCode == 480 ? "Temporarily Unavailable" : "Call Rejected", cause, "system");
-  }
-  return {};
 }
 
 }  // namespace hujiao::call

@@ -39,6 +39,48 @@ struct Switch::Leg {
   bool referPending = false;      // this leg sent a REFER we are executing (owes NOTIFY)
   bool manualAck = false;         // originate leg answered with an offer (3PCC)
   Call* transferFor = nullptr;    // attended transfer: the call this leg moves into
+  // App calls: which CallControl request placed this leg (0 = none) and why.
+  enum class AppRole { None, Connect, Consult, Supervisor };
+  AppRole appRole = AppRole::None;
+  uint64_t appId = 0;  // connect id / supervision id
+  media::SuperviseMode superviseMode = media::SuperviseMode::Listen;  // Supervisor legs
+};
+
+/// One connect() or consult() attempt of an app call: its forks ring until one
+/// answers (then `party` is bridged) or all fail / the timer fires.
+struct AppConnect {
+  uint64_t id = 0;
+  ConnectRequest request;
+  std::string headerBlock;  // request.headers (+ auto-answer) as SIP header lines
+  bool consult = false;
+  bool answered = false;
+  Switch::Leg* party = nullptr;  // the leg that answered
+  sip::Timers::TimerId timer = 0;
+  std::string countedExtension;  // counted against its call limit while this connect lives
+  std::string countedTrunk;
+  std::vector<std::string> trunkQueue;  // Number: trunks still to try
+  std::string number;                   // Number: after the dial plan's rewrite
+  std::string callerPolicy = "keep";    // Number: the dial rule's caller-id policy
+  std::string ruleCallerId;
+  int lastStatus = 0;
+  bool sawBusy = false;
+  bool ringingPublished = false;
+};
+
+/// What an app call (IVR / queue / agent) adds to a call. Owned by the Call.
+struct AppCallState {
+  std::string targetType;
+  std::string target;
+  bool handedOff = false;   // a handOff connect answered: an ordinary call from then on
+  bool earlyMedia = false;  // 183 with our SDP sent
+  std::unique_ptr<AppConnect> connect;  // the current connect (ringing or connected)
+  std::unique_ptr<AppConnect> consult;  // a consultation in progress
+  bool refused = false;     // onAppCall said no: no more callbacks
+  bool held = false;
+  bool inConsult = false;   // consult() until completeConsult()
+  bool conference = false;
+  media::ConferenceId conferenceId = 0;
+  std::vector<Switch::Leg*> conferenceExtras;  // consulted parties kept in a conference
 };
 
 struct Switch::Call {
@@ -83,6 +125,26 @@ struct Switch::Call {
   Leg* transferee = nullptr;
   Leg* transferLeg = nullptr;  // the party that replaces the transferor once it answers
   bool attended = false;
+  // App calls (src/center drives them through CallControl); null for ordinary calls.
+  std::unique_ptr<AppCallState> app;
+  /// Driven by the app right now (an app call not handed off).
+  bool appControlled() const { return app && !app->handedOff; }
+};
+
+}  // namespace hujiao::call
+
+namespace hujiao::call {
+
+/// Entry points (SIP and media events, tick) hold one: when the outermost
+/// returns, queued CallAppListener callbacks run and finished calls are freed.
+struct Switch::AppScope {
+  explicit AppScope(Switch& s) : s_(s) { ++s_.appDepth_; }
+  ~AppScope() {
+    if (--s_.appDepth_ == 0) s_.drainApp();
+  }
+  AppScope(const AppScope&) = delete;
+  AppScope& operator=(const AppScope&) = delete;
+  Switch& s_;
 };
 
 }  // namespace hujiao::call

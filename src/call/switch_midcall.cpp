@@ -46,6 +46,7 @@ std::string reasonPhrase(int status) {
 }  // namespace
 
 void Switch::onDialogRequest(const sip::SipRequest& r) {
+  AppScope scope(*this);
   Leg* leg = legOf(r.handle);
   if (!leg) {
     if (!r.alreadyAnswered) stack_->respond(r.handle, 481, "Call/Transaction Does Not Exist");
@@ -55,6 +56,10 @@ void Switch::onDialogRequest(const sip::SipRequest& r) {
     Call& c = *leg->call;
     leg->state = Leg::State::Ending;
     if (leg == c.transferor) return;  // it leaves after REFER; the transfer goes on
+    if (c.appControlled() && leg != c.in) {
+      if (c.phase != Call::Phase::Ending) appLegGone(*leg, "normal");
+      return;
+    }
     if (c.phase == Call::Phase::Answered && (leg == c.in || leg == c.peer)) {
       hangupCall(c, "normal", leg == c.in ? "caller" : "callee");
     }
@@ -170,6 +175,7 @@ void Switch::onReinviteResponse(Leg& leg, const sip::SipResponse& r) {
 
 void Switch::onInfo(Leg& leg, const sip::SipRequest& r) {
   stack_->respond(leg.handle.id(), 200, "OK");
+  if (leg.call->appControlled() && &leg == leg.call->in) appInfoDigits(leg, r);
   Leg* other = otherParty(leg);
   if (other && other->state == Leg::State::Up) {
     sip::MessageParts p;
@@ -182,13 +188,16 @@ void Switch::onInfo(Leg& leg, const sip::SipRequest& r) {
 void Switch::onRefer(Leg& leg, const sip::SipRequest& r) {
   Call& c = *leg.call;
   const bool party = &leg == c.in || &leg == c.peer;
-  if (c.phase != Call::Phase::Answered || !party || c.transferor || anchoringOn(d_) != (leg.ep != 0)) {
+  // App calls transfer through CallControl (connect/consult), not by the phones' REFER.
+  if (c.phase != Call::Phase::Answered || !party || c.transferor || anchoringOn(d_) != (leg.ep != 0) ||
+      c.appControlled()) {
     stack_->notifyRefer(leg.handle.id(), "SIP/2.0 503 Service Unavailable", true);
     return;
   }
   if (!r.replacesCallId.empty()) {
     auto it = legsBySipCallId_.find(r.replacesCallId);
-    if (it == legsBySipCallId_.end() || it->second->call == &c || it->second->state != Leg::State::Up) {
+    if (it == legsBySipCallId_.end() || it->second->call == &c || it->second->state != Leg::State::Up ||
+        it->second->call->appControlled()) {
       stack_->notifyRefer(leg.handle.id(), "SIP/2.0 481 Call/Transaction Does Not Exist", true);
       return;
     }

@@ -55,6 +55,12 @@ void AppRouter::onAppPlaybackDone(const std::string& callId, uint64_t requestId,
 void AppRouter::onAppRecordingStopped(const std::string& callId, uint64_t requestId, const std::string& path,
                                       int64_t recordedMs) {
   if (auto* h = owner(callId)) h->onRecordingStopped(callId, requestId, path, recordedMs);
+  for (auto& hook : recordingHooks_) hook(callId, requestId, path, recordedMs);
+}
+
+void AppRouter::onSupervisionEnded(const std::string& callId, uint64_t supervisionId, const std::string& cause) {
+  if (auto* h = owner(callId)) h->onSupervisionEnded(callId, supervisionId, cause);
+  for (auto& hook : supervisionHooks_) hook(callId, supervisionId, cause);
 }
 
 void AppRouter::onConnectResult(const std::string& callId, uint64_t connectId, const call::ConnectResult& result) {

@@ -28,6 +28,8 @@ class AppCallHandler {
                                const call::ConnectResult& /*result*/) {}
   virtual void onConnectedPartyGone(const std::string& /*callId*/, uint64_t /*connectId*/,
                                     const std::string& /*cause*/) {}
+  virtual void onSupervisionEnded(const std::string& /*callId*/, uint64_t /*supervisionId*/,
+                                  const std::string& /*cause*/) {}
   /// Last callback for the call; the router forgets it afterwards.
   virtual void onCallEnded(const std::string& /*callId*/, const std::string& /*cause*/, const std::string& /*side*/) {}
 };
@@ -39,11 +41,19 @@ class AppRouter final : public call::CallAppListener {
   using Starter = std::function<bool(const call::AppCallInfo&)>;
   using Screener = std::function<call::ScreenDecision(const call::AppCallInfo&)>;
   using AnsweredHook = std::function<void(const call::AnsweredCall&)>;
+  /// Every recording stop (ordinary calls too), whoever owns the call.
+  using RecordingHook = std::function<void(const std::string& callId, uint64_t requestId, const std::string& path,
+                                           int64_t recordedMs)>;
+  /// Every supervision end, whoever owns the call.
+  using SupervisionHook =
+      std::function<void(const std::string& callId, uint64_t supervisionId, const std::string& cause)>;
 
   AppRouter();
   void addTarget(const std::string& targetType, Starter starter);
   void setScreener(Screener screener) { screener_ = std::move(screener); }
   void addAnsweredHook(AnsweredHook hook) { answeredHooks_.push_back(std::move(hook)); }
+  void addRecordingHook(RecordingHook hook) { recordingHooks_.push_back(std::move(hook)); }
+  void addSupervisionHook(SupervisionHook hook) { supervisionHooks_.push_back(std::move(hook)); }
 
   /// `handler` receives the call's callbacks from now on (null: nobody; they are dropped).
   void own(const std::string& callId, AppCallHandler* handler);
@@ -63,6 +73,7 @@ class AppRouter final : public call::CallAppListener {
   void onConnectResult(const std::string& callId, uint64_t connectId, const call::ConnectResult& result) override;
   void onConnectedPartyGone(const std::string& callId, uint64_t connectId, const std::string& cause) override;
   void onAppCallEnded(const std::string& callId, const std::string& cause, const std::string& side) override;
+  void onSupervisionEnded(const std::string& callId, uint64_t supervisionId, const std::string& cause) override;
 
  private:
   struct Live {
@@ -73,6 +84,8 @@ class AppRouter final : public call::CallAppListener {
   std::unordered_map<std::string, Live> calls_;
   Screener screener_;
   std::vector<AnsweredHook> answeredHooks_;
+  std::vector<RecordingHook> recordingHooks_;
+  std::vector<SupervisionHook> supervisionHooks_;
   std::shared_ptr<spdlog::logger> log_;
 };
 

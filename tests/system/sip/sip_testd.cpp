@@ -4,17 +4,23 @@
 // service, and answers commands on stdin with one JSON line each:
 //   registrations | blocked | unblock ADDR | calls | cdrs | trunkregs |
 //   originate FROM TO | hangup ID | metrics | quit
-// Usage: sip_testd --db URL --fixture FILE [--set sip.key=value ...]
+//   app WORDS... (a CallControl command through the scripted listener, see
+//   app_script.h) | appevents (what the listener heard)
+// Usage: sip_testd --db URL --fixture FILE [--media] [--app MODE] [--set section.key=value ...]
+// --media runs the real media engine (media.* settings apply); --app installs
+// the scripted CallAppListener so app calls (DIDs to flows/queues) work.
 #include <poll.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app_script.h"
 #include "call/telephony_service.h"
 #include "core/config.h"
 #include "core/core_config.h"
@@ -22,6 +28,8 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/time_format.h"
+#include "media/engine.h"
+#include "media/media_config.h"
 #include "sip/sip_config.h"
 #include "store/store.h"
 
@@ -133,7 +141,23 @@ long rssKb() {
   return 0;
 }
 
-json command(call::TelephonyService& svc, core::MetricsRegistry& metrics, const std::string& line) {
+json appCommand(call::TelephonyService& svc, testing::ScriptedApp* app, const std::string& line) {
+  if (!app) return {{"error", "no --app"}};
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  std::string w;
+  in >> w;  // "app"
+  while (in >> w) words.push_back(w);
+  auto p = std::make_shared<std::promise<json>>();
+  auto f = p->get_future();
+  svc.controlQueue().post([p, app, words] { p->set_value(app->command(words)); });
+  return f.get();
+}
+
+json command(call::TelephonyService& svc, core::MetricsRegistry& metrics, testing::ScriptedApp* app,
+             const std::string& line) {
+  if (line.rfind("app ", 0) == 0) return appCommand(svc, app, line);
+  if (line == "appevents") return app ? app->events() : json::array();
   std::istringstream in(line);
   std::string cmd, a, b;
   in >> cmd >> a >> b;
@@ -192,9 +216,15 @@ int main(int argc, char** argv) {
   std::string dbUrl = "sqlite:sip_testd.db";
   std::string fixture;
   std::vector<std::pair<std::string, std::string>> sets;
+  bool withMedia = false;
+  std::string appMode;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--db" && i + 1 < argc) {
+    if (arg == "--media") {
+      withMedia = true;
+    } else if (arg == "--app" && i + 1 < argc) {
+      appMode = argv[++i];
+    } else if (arg == "--db" && i + 1 < argc) {
       dbUrl = argv[++i];
     } else if (arg == "--fixture" && i + 1 < argc) {
       fixture = argv[++i];
@@ -207,13 +237,14 @@ int main(int argc, char** argv) {
       }
       sets.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     } else {
-      std::cerr << "usage: sip_testd --db URL --fixture FILE [--set sip.key=value ...]\n";
+      std::cerr << "usage: sip_testd --db URL --fixture FILE [--media] [--app MODE] [--set section.key=value ...]\n";
       return 2;
     }
   }
   core::ConfigSchema schema;
   core::addCoreConfig(schema);
   sip::addSipConfig(schema);
+  media::addMediaConfig(schema);
   core::Config config = core::Config::defaults(schema);
   try {
     for (const auto& [k, v] : sets) {
@@ -259,6 +290,26 @@ int main(int argc, char** argv) {
   opts.events = &bus;
   opts.metrics = &metrics;
   auto svc = std::make_unique<call::TelephonyService>(sip::sipConfigFrom(config), store->db(), opts);
+  std::unique_ptr<media::MediaEngineImpl> engine;
+  if (withMedia) {
+    call::TelephonyService* t = svc.get();
+    try {
+      engine = std::make_unique<media::MediaEngineImpl>(media::mediaConfigFrom(config), svc->controlQueue(),
+                                                        [t](const media::MediaEvent& e) { t->postMediaEvent(e); });
+    } catch (const std::exception& e) {
+      std::cerr << "media: " << e.what() << "\n";
+      return 1;
+    }
+    engine->registerMetrics(metrics);
+    media::MediaEngineImpl* m = engine.get();
+    svc->setMedia(m, [m] { m->bindToCurrentThread(); });
+  }
+  std::unique_ptr<testing::ScriptedApp> app;
+  if (!appMode.empty()) {
+    app = std::make_unique<testing::ScriptedApp>(appMode);
+    testing::ScriptedApp* a = app.get();
+    svc->setApp([a](call::CallControl& cc) { a->attach(cc); }, nullptr);
+  }
   if (!fixture.empty()) {
     std::ifstream f(fixture);
     json j = json::parse(f, nullptr, false);
@@ -292,11 +343,13 @@ int main(int argc, char** argv) {
         break;
       }
       if (line.empty()) continue;
-      std::cout << command(*svc, metrics, line).dump() << std::endl;
+      std::cout << command(*svc, metrics, app.get(), line).dump() << std::endl;
     }
     if (quit) break;
   }
   svc->stop();
+  svc->setMedia(nullptr);
+  engine.reset();
   svc.reset();
   store->close();
   return 0;

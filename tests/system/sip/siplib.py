@@ -44,8 +44,9 @@ def free_port(host="127.0.0.1"):
 class Daemon:
     """sip_testd with a fixture; commands over stdin, one JSON answer per line."""
 
-    def __init__(self, fixture, settings=None, db=None, port=None, env=None):
+    def __init__(self, fixture, settings=None, db=None, port=None, env=None, args=None):
         self.env = dict(os.environ, **(env or {}))
+        self.args = list(args or [])
         self.tmp = tempfile.mkdtemp(prefix="hujiao-sip-")
         self.port = port or free_port()
         self.db = db or os.path.join(self.tmp, "t.db")
@@ -60,7 +61,7 @@ class Daemon:
         self.start()
 
     def start(self):
-        args = [testd_path(), "--db", "sqlite:" + self.db, "--fixture", self.fixture_path]
+        args = [testd_path(), "--db", "sqlite:" + self.db, "--fixture", self.fixture_path] + self.args
         for k, v in self.settings.items():
             args += ["--set", f"{k}={v}"]
         self.stderr = open(os.path.join(self.tmp, "testd.log"), "ab")

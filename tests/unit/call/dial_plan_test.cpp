@@ -77,6 +77,20 @@ TEST(DidTable, TrunkSpecificWins) {
   EXPECT_EQ(t.find("5553000", "trunkA"), nullptr);
 }
 
+TEST(DidTable, FindAnyForExtensions) {
+  DidTable t;
+  Did onlyB{"7", "5554000", "flow", "f2", "trunkB", "", 0, 0};
+  Did onlyA{"5", "5554000", "flow", "f1", "trunkA", "", 0, 0};
+  Did any{"9", "5555000", "queue", "q1", "", "", 0, 0};
+  Did spec{"1", "5555000", "queue", "q2", "trunkA", "", 0, 0};
+  t.setDids({onlyB, onlyA, any, spec});
+  // No DID for "any trunk": the smallest id decides, so the choice is stable.
+  EXPECT_EQ(t.findAny("5554000")->target, "f1");
+  // A DID for any trunk wins over trunk-bound ones.
+  EXPECT_EQ(t.findAny("5555000")->target, "q1");
+  EXPECT_EQ(t.findAny("5556000"), nullptr);
+}
+
 TEST(Validation, RejectsBadRecords) {
   Extension e;
   e.number = "100";
