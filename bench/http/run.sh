@@ -5,6 +5,11 @@
 #
 #   bench/http/run.sh [path/to/hujiaod]     (default: $HUJIAOD or build/release/src/app/hujiaod)
 #   env: DURATION=10s CONNECTIONS=32 THREADS=1 (wrk), HTTP_THREADS=2 (server pool), URL_PATH=...
+#
+# Nothing writes to the store during the run, so after the first request the
+# users list is answered from its response cache (routes_users.cpp; any store
+# write invalidates it): this measures the HTTP path, auth and the cache. The
+# uncached path (database + JSON) is what every read after a write pays.
 set -euo pipefail
 
 HUJIAOD=${1:-${HUJIAOD:-build/release/src/app/hujiaod}}

@@ -1,6 +1,7 @@
 #include "api/router.h"
 
 #include <charconv>
+#include <mutex>
 #include <stdexcept>
 
 #include "core/time_format.h"
@@ -124,6 +125,71 @@ core::Result<void> validateQuery(const std::map<std::string, std::string>& query
     }
   }
   return {};
+}
+
+std::optional<HttpResponse> ResponseCache::get(const std::string& key, uint64_t generation) const {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.generation != generation ||
+      clock_.monoUs() - it->second.storedMonoUs >= maxAgeUs_)
+    return std::nullopt;
+  return it->second.response;
+}
+
+void ResponseCache::put(const std::string& key, uint64_t generation, const HttpResponse& response) {
+  if (maxEntries_ == 0 || maxAgeUs_ <= 0 || response.body.size() > maxBytes_ / 8) return;
+  int64_t now = clock_.monoUs();
+  std::unique_lock lock(mu_);
+  auto it = entries_.find(key);
+  // Never replace an entry with one read at an older generation (a slow
+  // reader finishing after a faster one that already saw newer data).
+  if (it != entries_.end()) {
+    if (it->second.generation > generation) return;
+    bytes_ -= it->second.response.body.size();
+    entries_.erase(it);
+  }
+  if (entries_.size() >= maxEntries_ || bytes_ + response.body.size() > maxBytes_) {
+    // Full: drop what can no longer be served; if that is not enough, start
+    // over (simple, and bounded).
+    std::erase_if(entries_, [&](const auto& kv) {
+      bool drop = kv.second.generation < generation || now - kv.second.storedMonoUs >= maxAgeUs_;
+      if (drop) bytes_ -= kv.second.response.body.size();
+      return drop;
+    });
+    if (entries_.size() >= maxEntries_ || bytes_ + response.body.size() > maxBytes_) {
+      entries_.clear();
+      bytes_ = 0;
+    }
+  }
+  entries_.emplace(key, Entry{generation, now, response});
+  bytes_ += response.body.size();
+}
+
+void ResponseCache::clear() {
+  std::unique_lock lock(mu_);
+  entries_.clear();
+  bytes_ = 0;
+}
+
+size_t ResponseCache::size() const {
+  std::shared_lock lock(mu_);
+  return entries_.size();
+}
+
+size_t ResponseCache::bytes() const {
+  std::shared_lock lock(mu_);
+  return bytes_;
+}
+
+void ResponseCache::appendQueryKey(std::string& key, const std::map<std::string, std::string>& query) {
+  for (const auto& [k, v] : query) {
+    key += std::to_string(k.size());
+    key += ':';
+    key += k;
+    key += std::to_string(v.size());
+    key += ':';
+    key += v;
+  }
 }
 
 void Router::add(Route route) {

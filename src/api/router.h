@@ -9,15 +9,20 @@
 // and match() is called concurrently from pool threads.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
 #include "api/http_types.h"
 #include "api/json_schema.h"
+#include "core/clock.h"
 #include "core/result.h"
 
 namespace hujiao::api {
@@ -76,6 +81,51 @@ core::Result<void> validateQuery(const std::map<std::string, std::string>& query
                                  const std::vector<QueryParamSpec>& specs);
 /// Percent-decoding; false on a malformed escape. plusIsSpace for query strings.
 bool percentDecode(std::string_view in, std::string& out, bool plusIsSpace);
+
+/// Whole responses of a read-only route, so that repeated identical reads skip
+/// the database and the JSON writing. An entry holds the store's write
+/// generation (store::Db::writeGeneration) read BEFORE the data was read, and is
+/// used only while the generation is unchanged: any write through the store
+/// (to any table) makes every entry stale, so a client never reads data older
+/// than its own last write. maxAge bounds staleness for writes this process
+/// cannot see (another node or process sharing the database). The key must
+/// hold everything the response depends on: the validated query and the
+/// caller's visibility (see the route).
+///
+/// Threads: any; a shared_mutex guards the map (hits only share it).
+class ResponseCache {
+ public:
+  /// maxBytes bounds the bodies held (a response above an eighth of it is not
+  /// kept), so that many distinct large pages cannot grow memory without limit.
+  ResponseCache(const core::Clock& clock, size_t maxEntries, std::chrono::milliseconds maxAge,
+                size_t maxBytes = 16u << 20)
+      : clock_(clock), maxEntries_(maxEntries), maxAgeUs_(maxAge.count() * 1000), maxBytes_(maxBytes) {}
+  /// The response stored for key at this generation, if still fresh.
+  std::optional<HttpResponse> get(const std::string& key, uint64_t generation) const;
+  /// Stores a response read at `generation` (the one read before the data).
+  void put(const std::string& key, uint64_t generation, const HttpResponse& response);
+  void clear();
+  size_t size() const;
+  size_t bytes() const;
+
+  /// A key part for a query map: each name and value length-prefixed, so that
+  /// no two different maps give the same text.
+  static void appendQueryKey(std::string& key, const std::map<std::string, std::string>& query);
+
+ private:
+  struct Entry {
+    uint64_t generation = 0;
+    int64_t storedMonoUs = 0;
+    HttpResponse response;
+  };
+  const core::Clock& clock_;
+  const size_t maxEntries_;
+  const int64_t maxAgeUs_;
+  const size_t maxBytes_;
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+  size_t bytes_ = 0;  // sum of the entries' body sizes
+};
 
 class Router {
  public:

@@ -21,6 +21,11 @@ bool validUsername(const std::string& s) {
   });
 }
 
+// The users list cache: distinct (query, visibility) pairs kept, and how long
+// an entry may serve when no write went through this process's store.
+constexpr size_t kListCacheEntries = 1024;
+constexpr auto kListCacheMaxAge = std::chrono::milliseconds(1000);
+
 core::Error notFound(const std::string& id) { return core::makeError("not_found", "user " + id + " not found"); }
 
 // Loads roles by id; unknown ids are an invalid_field error.
@@ -88,7 +93,52 @@ void changed(ApiContext& ctx, const store::User& u, bool revoke) {
   }
 }
 
-core::Result<HttpResponse> listUsers(ApiContext& ctx, RequestContext& rc) {
+// Everything the list depends on besides the data: the validated query and
+// what the caller may see (nothing for scope all, the department set for
+// department scope, the user for self).
+std::string listCacheKey(const Principal& p, const RequestContext& rc) {
+  std::string key;
+  key.reserve(96);
+  switch (p.scope) {
+    case Scope::All:
+      key = "a|";
+      break;
+    case Scope::Department:
+      key = "d|";
+      for (const auto& d : p.departmentIds) {
+        key += std::to_string(d.size());
+        key += ':';
+        key += d;
+      }
+      key += '|';
+      break;
+    case Scope::Self:
+      key = "s|";
+      key += std::to_string(p.userId.size());
+      key += ':';
+      key += p.userId;
+      key += '|';
+      break;
+  }
+  ResponseCache::appendQueryKey(key, rc.query);
+  return key;
+}
+
+core::Result<HttpResponse> listUsersUncached(ApiContext& ctx, RequestContext& rc);
+
+// GET /api/v1/users is the hottest read (consoles poll it): identical reads
+// between two writes to the store are answered from the cache.
+core::Result<HttpResponse> listUsers(ApiContext& ctx, ResponseCache& cache, RequestContext& rc) {
+  auto generation = ctx.store.db().writeGeneration();
+  if (!generation) return listUsersUncached(ctx, rc);
+  std::string key = listCacheKey(*rc.principal, rc);
+  if (auto hit = cache.get(key, *generation)) return std::move(*hit);
+  auto r = listUsersUncached(ctx, rc);
+  if (r && r->status == 200) cache.put(key, *generation, *r);
+  return r;
+}
+
+core::Result<HttpResponse> listUsersUncached(ApiContext& ctx, RequestContext& rc) {
   const Principal& p = *rc.principal;
   store::ListQuery q = listQuery(rc);
   std::string dep = rc.queryString("department_id");
@@ -262,9 +312,10 @@ void addUserRoutes(Router& router, ApiContext& ctx) {
   auto h = [&ctx](core::Result<HttpResponse> (*fn)(ApiContext&, RequestContext&)) {
     return [&ctx, fn](RequestContext& rc) { return fn(ctx, rc); };
   };
+  auto cache = std::make_shared<ResponseCache>(ctx.clock, kListCacheEntries, kListCacheMaxAge);
   router.add({"GET", "/api/v1/users", "users.read", "List users in your scope", "users", "", "UserList", 200,
               pagingParams({{"department_id", FieldType::String, "Only users of this department", 0, 0, ""}}),
-              h(listUsers)});
+              [&ctx, cache](RequestContext& rc) { return listUsers(ctx, *cache, rc); }});
   router.add({"POST", "/api/v1/users", "users.write", "Create a user", "users", "UserCreate", "User", 201, {},
               h(createUser)});
   router.add({"GET", "/api/v1/users/{id}", "users.read", "Get a user", "users", "", "User", 200, {},

@@ -6,6 +6,7 @@
 // Threads: thread-safe; each call borrows a pooled connection. Service plane only.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -52,6 +53,13 @@ class Db : public Tx {
   virtual core::Result<void> transaction(const std::function<core::Result<void>(Tx&)>& fn) = 0;
   /// One statement executed for each parameter row, in one transaction (batched writes).
   virtual core::Result<int64_t> execBatch(std::string_view sql, const std::vector<Params>& rows) = 0;
+  /// A number that grows after every write made through this Db (any table,
+  /// autocommit or transaction, committed or not), so that callers can cache
+  /// data read from it and know when the cache may be stale: read the
+  /// generation BEFORE reading the data and keep the pair. Writes by other
+  /// processes sharing the database are not seen. nullopt: not tracked (never
+  /// cache). Any thread, lock-free.
+  virtual std::optional<uint64_t> writeGeneration() const { return std::nullopt; }
 };
 
 /// A schema change. Versions are global; each module owns a range:

@@ -4,6 +4,7 @@
 //
 // Threads: as Db (thread-safe, pooled connections); close() from the owner only,
 // after every other thread has stopped using the Db.
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,16 @@ class DbBackend : public Db {
  public:
   /// Closes every pooled connection; later calls fail with "unavailable". Idempotent.
   virtual void close() = 0;
+  std::optional<uint64_t> writeGeneration() const override { return generation_.load(std::memory_order_acquire); }
+
+ protected:
+  /// Backends call this after each statement that may have written, once it
+  /// is committed or rolled back (so that a reader who sees the new number
+  /// also sees the new data).
+  void bumpWriteGeneration() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+
+ private:
+  std::atomic<uint64_t> generation_{0};
 };
 
 /// Opens (creating the file and its parent directory if missing) an SQLite

@@ -3,6 +3,7 @@
 // per connection and cached by SQL text, SQLSTATE mapped to store error codes.
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -172,6 +173,17 @@ Result<int64_t> run(PgConn& conn, std::string_view sql, const Params& params, Ro
   }
 }
 
+/// True for a statement that starts with SELECT (after blanks and '('), which
+/// reads only (hujiao calls no writing functions from a SELECT).
+bool isPlainSelect(std::string_view sql) {
+  size_t i = sql.find_first_not_of(" \t\r\n(");
+  if (i == std::string_view::npos || sql.size() - i < 6) return false;
+  static constexpr std::string_view kSelect = "select";
+  for (size_t k = 0; k < kSelect.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(sql[i + k])) != kSelect[k]) return false;
+  return true;
+}
+
 class PgTx final : public Tx {
  public:
   explicit PgTx(PgConn& c) : c_(c) {}
@@ -208,6 +220,9 @@ class PgDb final : public DbBackend {
     if (!lease) return lease.error();
     Rows rows;
     auto r = run(*lease->get(), sql, params, &rows);
+    // Only a plain SELECT is known not to write (INSERT ... RETURNING and
+    // WITH ... DELETE come through query() too).
+    if (!isPlainSelect(sql)) bumpWriteGeneration();
     if (!r) return r.error();
     return rows;
   }
@@ -215,12 +230,19 @@ class PgDb final : public DbBackend {
   Result<int64_t> exec(std::string_view sql, const Params& params) override {
     auto lease = borrow();
     if (!lease) return lease.error();
-    return run(*lease->get(), sql, params, nullptr);
+    auto r = run(*lease->get(), sql, params, nullptr);
+    if (!isPlainSelect(sql)) bumpWriteGeneration();
+    return r;
   }
 
   Result<void> transaction(const std::function<Result<void>(Tx&)>& fn) override {
     auto lease = borrow();
     if (!lease) return lease.error();
+    // Counted as a write whatever the outcome (after COMMIT or ROLLBACK).
+    struct Bump {
+      PgDb* db;
+      ~Bump() { db->bumpWriteGeneration(); }
+    } bump{this};
     PgConn& c = *lease->get();
     PgTx tx(c);
     if (auto b = tx.exec("BEGIN", {}); !b) return b.error();

@@ -13,6 +13,9 @@ namespace hujiao::store::detail {
 
 int64_t nowUs();
 
+/// "$n", the portable placeholder of the n-th parameter.
+std::string placeholder(size_t n);
+
 /// Value for a nullable TEXT foreign key: "" -> NULL.
 Value nullIfEmpty(const std::string& s);
 

@@ -251,6 +251,11 @@ class SqliteDb final : public DbBackend {
     Conn& c = *conn->get();
     SqliteTx tx(c);
     if (auto b = tx.exec("BEGIN IMMEDIATE", {}); !b) return b.error();
+    // Counted as a write whatever the outcome (after COMMIT or ROLLBACK).
+    struct Bump {
+      SqliteDb* db;
+      ~Bump() { db->bumpWriteGeneration(); }
+    } bump{this};
     Result<void> result = [&]() -> Result<void> {
       try {
         return fn(tx);
@@ -379,7 +384,9 @@ class SqliteDb final : public DbBackend {
     if (sqlite3_stmt_readonly(*st) != 0) return run(c, *st, sql, params, rows);
     auto lock = lockWriter();
     if (!lock) return lock.error();
-    return run(c, *st, sql, params, rows);
+    auto r = run(c, *st, sql, params, rows);
+    bumpWriteGeneration();  // autocommit: the statement is committed (or failed) here
+    return r;
   }
 
   DbOptions options_;

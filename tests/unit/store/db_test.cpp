@@ -167,6 +167,55 @@ TEST_P(DbTest, DialectMatchesBackend) {
   EXPECT_EQ(s().backend(), GetParam());
 }
 
+// The API caches reads keyed on this number: every kind of write must move it,
+// reads must not (or the cache would never hit).
+TEST_P(DbTest, WriteGenerationMovesOnEveryWriteAndNotOnReads) {
+  Db& db = s().db();
+  auto gen = [&] {
+    auto g = db.writeGeneration();
+    EXPECT_TRUE(g.has_value());
+    return g.value_or(0);
+  };
+  uint64_t g0 = gen();
+  ASSERT_OK(db.query("SELECT count(*) FROM t"));
+  ASSERT_OK(s().users().list(ListQuery{}));
+  ASSERT_OK(s().ping());
+  EXPECT_EQ(gen(), g0) << "reads must not count as writes";
+
+  ASSERT_OK(db.exec("INSERT INTO t (id, n) VALUES ($1, $2)", {std::string("a"), int64_t{1}}));
+  uint64_t g1 = gen();
+  EXPECT_GT(g1, g0) << "autocommit exec";
+  ASSERT_OK(db.query("UPDATE t SET n = 2 WHERE id = $1 RETURNING n", {std::string("a")}));
+  uint64_t g2 = gen();
+  EXPECT_GT(g2, g1) << "a write through query()";
+  ASSERT_OK(db.transaction([](Tx& tx) -> core::Result<void> {
+    auto r = tx.exec("UPDATE t SET n = 3 WHERE id = $1", {std::string("a")});
+    if (!r) return r.error();
+    return {};
+  }));
+  uint64_t g3 = gen();
+  EXPECT_GT(g3, g2) << "transaction";
+  EXPECT_FALSE(db.transaction([](Tx&) -> core::Result<void> { return core::makeError("invalid", "no"); }).ok());
+  uint64_t g4 = gen();
+  EXPECT_GT(g4, g3) << "a rolled-back transaction counts too (conservative)";
+  ASSERT_OK(db.execBatch("INSERT INTO t (id, n) VALUES ($1, $2)", {{std::string("b"), int64_t{1}}}));
+  uint64_t g5 = gen();
+  EXPECT_GT(g5, g4) << "execBatch";
+  EXPECT_FALSE(db.exec("INSERT INTO t (id, n) VALUES ($1, $2)", {std::string("a"), int64_t{1}}).ok());
+  uint64_t g6 = gen();
+  EXPECT_GT(g6, g5) << "a failed write counts too";
+  // Repository writes go through the same Db.
+  User u;
+  u.username = "gen";
+  u.passwordHash = "x";
+  auto created = s().users().create(u);
+  ASSERT_OK(created);
+  uint64_t g7 = gen();
+  EXPECT_GT(g7, g6);
+  ASSERT_OK(s().users().recordLoginSuccess(created->id, 1));
+  EXPECT_GT(gen(), g7);
+}
+
 HUJIAO_STORE_BACKENDS(DbTest);
 
 }  // namespace
