@@ -19,12 +19,26 @@ constexpr size_t kPayload = 160;
 constexpr size_t kPacket = 12 + kPayload;
 constexpr size_t kBuckets = 20000;  // 10 us each: 200 ms
 constexpr int kBatch = 512;
+constexpr int kSendBatch = 64;  // stamped per sendmmsg: the stamp is at most one batch early
 
 int64_t nowNs() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
+// Payload stamps are CLOCK_REALTIME because the kernel's receive timestamps
+// (SO_TIMESTAMPNS) are: the delay is "relay sent it" minus "we sent it", so it
+// does not include how late this thread gets round to reading its sockets.
+int64_t wallNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+void sleepUntil(int64_t monoNs) {
+  timespec ts{static_cast<time_t>(monoNs / 1'000'000'000), static_cast<long>(monoNs % 1'000'000'000)};
+  clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+}
+constexpr size_t kCtl = CMSG_SPACE(sizeof(timespec));
 double threadCpuS() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -39,6 +53,8 @@ LoadGen::LoadGen(int sockets) : hist_(kBuckets + 1) {
     int big = 4 << 20;
     setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
     setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof big);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -68,6 +84,7 @@ void LoadGen::setTargets(std::vector<LegTarget> t) {
 
 void LoadGen::receive(bool measuring, int64_t stopCountingNs) {
   static thread_local std::vector<uint8_t> buf(kBatch * 256);
+  static thread_local std::vector<uint8_t> ctl(kBatch * kCtl);
   static thread_local std::vector<mmsghdr> msgs(kBatch);
   static thread_local std::vector<iovec> iov(kBatch);
   epoll_event evs[64];
@@ -76,22 +93,34 @@ void LoadGen::receive(bool measuring, int64_t stopCountingNs) {
     int fd = fds_[evs[e].data.u32];
     for (;;) {
       for (int i = 0; i < kBatch; ++i) {
-        iov[static_cast<size_t>(i)] = iovec{buf.data() + static_cast<size_t>(i) * 256, 256};
-        msgs[static_cast<size_t>(i)] = mmsghdr{};
-        msgs[static_cast<size_t>(i)].msg_hdr.msg_iov = &iov[static_cast<size_t>(i)];
-        msgs[static_cast<size_t>(i)].msg_hdr.msg_iovlen = 1;
+        auto k = static_cast<size_t>(i);
+        iov[k] = iovec{buf.data() + k * 256, 256};
+        msgs[k] = mmsghdr{};
+        msgs[k].msg_hdr.msg_iov = &iov[k];
+        msgs[k].msg_hdr.msg_iovlen = 1;
+        msgs[k].msg_hdr.msg_control = ctl.data() + k * kCtl;
+        msgs[k].msg_hdr.msg_controllen = kCtl;
       }
       int got = recvmmsg(fd, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
       if (got <= 0) break;
-      int64_t now = nowNs();
+      int64_t fallback = wallNs();
       for (int i = 0; i < got; ++i) {
-        const uint8_t* p = buf.data() + static_cast<size_t>(i) * 256;
-        if (msgs[static_cast<size_t>(i)].msg_len != kPacket || !media::parseRtp(p, kPacket)) continue;  // RTCP etc.
+        auto k = static_cast<size_t>(i);
+        const uint8_t* p = buf.data() + k * 256;
+        if (msgs[k].msg_len != kPacket || !media::parseRtp(p, kPacket)) continue;  // RTCP etc.
         int64_t sentNs = 0;
         std::memcpy(&sentNs, p + 12 + 8, 8);
         if (!measuring || sentNs < 0 || stopCountingNs < 0) continue;
+        int64_t arrived = fallback;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[k].msg_hdr); c; c = CMSG_NXTHDR(&msgs[k].msg_hdr, c)) {
+          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            timespec ts{};
+            std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            arrived = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+          }
+        }
         ++received_;
-        auto us = static_cast<size_t>(std::max<int64_t>(now - sentNs, 0) / 10'000);
+        auto us = static_cast<size_t>(std::max<int64_t>(arrived - sentNs, 0) / 10'000);
         ++hist_[std::min(us, kBuckets)];
       }
       if (got < kBatch) break;
@@ -117,16 +146,11 @@ GenResult LoadGen::run(double warmupS, double measureS) {
   for (;;) {
     int64_t due = start + slot * 1'000'000;
     if (due >= end) break;
-    // Receive until the slot is due (and at least once per slot, even when behind),
-    // sleeping in epoll so that arrivals are timed as soon as they land.
-    for (;;) {
-      receive(measuring, end);
-      int64_t left = due - nowNs();
-      if (left <= 0) break;
-      timespec ts{0, left};
-      epoll_event ev;
-      epoll_pwait2(epfd_, &ev, 1, &ts, nullptr);
-    }
+    // Receive once per slot, then sleep until the slot is due. Arrival times come
+    // from the kernel, so reading late does not inflate the delay, and sleeping
+    // (instead of waiting in epoll) spares the relay a wake-up of this thread per packet.
+    receive(measuring, end);
+    if (nowNs() < due) sleepUntil(due);
     if (!measuring && due >= measureFrom) {
       measuring = true;
       cpu0 = threadCpuS();
@@ -138,7 +162,8 @@ GenResult LoadGen::run(double warmupS, double measureS) {
       const auto& ls = bySock[s];
       size_t i = 0;
       while (i < ls.size()) {
-        size_t n = std::min<size_t>(kBatch, ls.size() - i);
+        size_t n = std::min<size_t>(kSendBatch, ls.size() - i);
+        int64_t stamp = measuring ? wallNs() : -1;  // warm-up packets are not counted
         for (size_t k = 0; k < n; ++k) {
           uint32_t leg = ls[i + k];
           uint8_t* p = out.data() + k * kPacket;
@@ -146,7 +171,6 @@ GenResult LoadGen::run(double warmupS, double measureS) {
           media::writeRtpHeader(p, 0, false, static_cast<uint16_t>(sq), sq * 160, leg + 1);
           std::memcpy(p + 12, &leg, 4);
           std::memcpy(p + 16, &sq, 4);
-          int64_t stamp = measuring ? sendNs : -1;  // warm-up packets are not counted
           std::memcpy(p + 20, &stamp, 8);
           std::memset(p + 28, 0x55, kPayload - 16);
           iov[k] = iovec{p, kPacket};
@@ -167,9 +191,7 @@ GenResult LoadGen::run(double warmupS, double measureS) {
   int64_t drainEnd = nowNs() + 300'000'000;
   while (nowNs() < drainEnd) {
     receive(true, end);
-    timespec ts{0, 1'000'000};
-    epoll_event ev;
-    epoll_pwait2(epfd_, &ev, 1, &ts, nullptr);
+    sleepUntil(nowNs() + 1'000'000);
   }
   r.actualS = static_cast<double>(nowNs() - 300'000'000 - measureFrom) / 1e9;
   r.genCpuS = threadCpuS() - cpu0;

@@ -5,11 +5,12 @@
 // and the ratio of packets moved per CPU-second (engine / bare relay).
 //
 //   media_bench [--calls N] [--workers W] [--seconds S] [--warmup S]
-//               [--record] [--gen-sockets G] [--mode both|engine|raw]
+//               [--record] [--gen-sockets G] [--mode both|engine|raw] [--poll-us U]
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -35,6 +36,7 @@ struct Options {
   double warmup = 2;
   bool record = false;
   int genSockets = 32;
+  int pollUs = 0;
   std::string mode = "both";
 };
 
@@ -53,11 +55,25 @@ double processCpu() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+/// Busy CPU-seconds of the whole machine so far (all processes), from /proc/stat.
+double machineBusyS() {
+  std::FILE* f = std::fopen("/proc/stat", "r");
+  if (!f) return 0;
+  unsigned long long v[8] = {};
+  int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                      &v[6], &v[7]);
+  std::fclose(f);
+  if (n != 8) return 0;
+  double busy = static_cast<double>(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]);  // all but idle and iowait
+  return busy / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 /// CPU of the relay threads and packets they relayed, over the whole generator run
 /// (so the figures stay right when the generator falls behind on a busy machine).
 struct Window {
   double relayCpu = 0;
   double processCpu = 0;
+  double machineCpu = 0;  // every process on the machine (others' builds compete for the cores)
   double wallS = 0;
   uint64_t relayed = 0;
 };
@@ -75,13 +91,14 @@ PhaseResult measure(bench::LoadGen& gen, const Options& o, const std::vector<pth
     return t;
   };
   PhaseResult r;
-  double c0 = cpu(), p0 = processCpu();
+  double c0 = cpu(), p0 = processCpu(), m0 = machineBusyS();
   uint64_t n0 = relayed();
   auto w0 = std::chrono::steady_clock::now();
   r.gen = gen.run(o.warmup, o.seconds);
   r.win.wallS = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   r.win.relayCpu = cpu() - c0;
   r.win.processCpu = processCpu() - p0;
+  r.win.machineCpu = machineBusyS() - m0;
   r.win.relayed = relayed() - n0;
   return r;
 }
@@ -93,9 +110,13 @@ void print(const char* name, const Options& o, const PhaseResult& r) {
               name, o.calls, o.workers, (o.record && std::string(name) == "engine") ? " recorded" : "",
               static_cast<double>(o.calls) * 100, std::max(loss, 0.0), r.gen.p50Us, r.gen.p99Us, r.gen.maxUs);
   std::printf("         relay threads: %.2f us CPU per relayed packet = %.0f us CPU per call-second "
-              "(%.1f%% of a core for all calls); generator lag max %.1f ms; process CPU %.0f%% of wall %.1fs\n",
+              "(%.1f%% of a core for all calls); process CPU %.0f%% of wall %.1fs\n",
               usPerPacket, usPerPacket * 100, usPerPacket * 100 * static_cast<double>(o.calls) / 1e4,
-              r.gen.maxLagMs, 100 * r.win.processCpu / r.win.wallS, r.win.wallS);
+              100 * r.win.processCpu / r.win.wallS, r.win.wallS);
+  std::printf("         generator: %.0f%% of a core, lag behind schedule max %.1f ms; other processes used %.0f%% "
+              "of a core meanwhile\n",
+              r.gen.actualS > 0 ? 100 * r.gen.genCpuS / r.gen.actualS : 0.0, r.gen.maxLagMs,
+              std::max(0.0, 100 * (r.win.machineCpu - r.win.processCpu) / r.win.wallS));
 }
 
 media::MediaDescription offerFor(int port) {
@@ -114,6 +135,7 @@ PhaseResult runEngine(const Options& o) {
   cfg.rtpPortMin = 20000;
   cfg.rtpPortMax = 20000 + static_cast<int>(o.calls) * 4 + 400;
   cfg.rtpTimeoutS = 0;
+  cfg.pollIntervalUs = o.pollUs;
   auto dir = std::filesystem::temp_directory_path() / "hujiao_media_bench";
   std::filesystem::remove_all(dir);
   cfg.recordingsDir = dir.string();
@@ -165,14 +187,17 @@ PhaseResult runEngine(const Options& o) {
     return n;
   };
   PhaseResult r = measure(gen, o, engine.workerThreads(), engineRelayed);
-  uint64_t relayed = 0, dropped = 0, late = 0;
+  uint64_t relayed = 0, dropped = 0, late = 0, wakeups = 0, rx = 0;
   for (int w = 0; w < engine.workerCount(); ++w) {
     relayed += engine.counters(w).relayed.load();
     dropped += engine.counters(w).dropped.load();
     late += engine.counters(w).lateTicks.load();
+    wakeups += engine.counters(w).wakeups.load();
+    rx += engine.counters(w).rxPackets.load();
   }
-  std::printf("         engine counters: relayed=%lu dropped=%lu late_ticks=%lu\n", static_cast<unsigned long>(relayed),
-              static_cast<unsigned long>(dropped), static_cast<unsigned long>(late));
+  std::printf("         engine counters: relayed=%lu dropped=%lu late_ticks=%lu packets per wake-up=%.1f\n",
+              static_cast<unsigned long>(relayed), static_cast<unsigned long>(dropped),
+              static_cast<unsigned long>(late), wakeups ? static_cast<double>(rx) / static_cast<double>(wakeups) : 0.0);
   if (o.record) {
     uintmax_t bytes = 0;
     size_t files = 0;
@@ -193,7 +218,7 @@ PhaseResult runRaw(const Options& o) {
     legDst[l].sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     legDst[l].sin_port = htons(static_cast<uint16_t>(gen.legSocketPort(l)));
   }
-  bench::RawRelay relay(o.calls, o.workers, legDst);
+  bench::RawRelay relay(o.calls, o.workers, legDst, o.pollUs);
   std::vector<bench::LegTarget> targets(legDst.size());
   for (size_t l = 0; l < legDst.size(); ++l) targets[l].dst = relay.legTarget(l);
   gen.setTargets(std::move(targets));
@@ -214,9 +239,10 @@ int main(int argc, char** argv) {
     else if (a == "--record") o.record = true;
     else if (a == "--gen-sockets") o.genSockets = std::stoi(next());
     else if (a == "--mode") o.mode = next();
+    else if (a == "--poll-us") o.pollUs = std::stoi(next());
     else {
       std::fprintf(stderr, "usage: %s [--calls N] [--workers W] [--seconds S] [--warmup S] [--record] "
-                           "[--gen-sockets G] [--mode both|engine|raw]\n", argv[0]);
+                           "[--gen-sockets G] [--mode both|engine|raw] [--poll-us U]\n", argv[0]);
       return 2;
     }
   }

@@ -3,13 +3,15 @@
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <stdexcept>
 
 namespace hujiao::bench {
 
-RawRelay::RawRelay(size_t calls, int threads, const std::vector<sockaddr_in>& legDst) {
+RawRelay::RawRelay(size_t calls, int threads, const std::vector<sockaddr_in>& legDst, int pollUs, int busyEvents)
+    : pollUs_(pollUs), busyEvents_(busyEvents) {
   socks_.resize(calls * 2);
   local_.resize(calls * 2);
   for (size_t i = 0; i < calls * 2; ++i) {
@@ -34,7 +36,7 @@ RawRelay::RawRelay(size_t calls, int threads, const std::vector<sockaddr_in>& le
   for (int t = 0; t < threads; ++t) epfds_.push_back(epoll_create1(0));
   for (size_t i = 0; i < socks_.size(); ++i) {
     epoll_event ev{};
-    ev.events = EPOLLIN;
+    ev.events = EPOLLIN | EPOLLET;
     ev.data.u64 = i;
     epoll_ctl(epfds_[(i / 2) % static_cast<size_t>(threads)], EPOLL_CTL_ADD, socks_[i].fd, &ev);
   }
@@ -69,8 +71,23 @@ void RawRelay::run(int t) {
   std::vector<Out> out;
   out.reserve(kPool);
   epoll_event evs[1024];
+  bool paced = false;
+  timespec wake{};
   while (!stop_) {
-    int n = epoll_wait(epfds_[static_cast<size_t>(t)], evs, 1024, 100);
+    int timeoutMs = 100;
+    if (paced) {
+      timespec until = wake;
+      until.tv_nsec += static_cast<long>(pollUs_) * 1000;
+      if (until.tv_nsec >= 1'000'000'000) {
+        until.tv_nsec -= 1'000'000'000;
+        ++until.tv_sec;
+      }
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nullptr);
+      timeoutMs = 0;
+    }
+    int n = epoll_wait(epfds_[static_cast<size_t>(t)], evs, 1024, timeoutMs);
+    clock_gettime(CLOCK_MONOTONIC, &wake);
+    paced = pollUs_ > 0 && (paced ? n > 0 : n >= busyEvents_);
     int used = 0;
     auto flush = [&] {
       for (auto& o : out) ::sendto(o.fd, o.data, o.len, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(o.dst), sizeof(sockaddr_in));

@@ -1,7 +1,8 @@
 #pragma once
 // The baseline: a bare UDP relay with the same socket layout as the media
-// engine's bridge (two sockets per call, epoll + recvmmsg, read all then send
-// all) but no RTP parsing, latching, rewriting or statistics.
+// engine's bridge (two sockets per call, edge-triggered epoll + recvmmsg, read
+// all then send all, the same paced polling under load) but no RTP parsing,
+// latching, rewriting or statistics.
 #include <netinet/in.h>
 #include <pthread.h>
 
@@ -14,7 +15,8 @@ namespace hujiao::bench {
 class RawRelay {
  public:
   /// `legDst[i]` is where packets for leg i go (the generator's socket).
-  RawRelay(size_t calls, int threads, const std::vector<sockaddr_in>& legDst);
+  /// `pollUs` > 0: the same paced polling as the media workers (fair baseline).
+  RawRelay(size_t calls, int threads, const std::vector<sockaddr_in>& legDst, int pollUs = 0, int busyEvents = 16);
   ~RawRelay();
   /// The relay socket leg i sends to.
   sockaddr_in legTarget(size_t leg) const { return local_[leg]; }
@@ -32,6 +34,8 @@ class RawRelay {
   std::vector<sockaddr_in> local_;
   std::vector<int> epfds_;
   std::vector<std::thread> threads_;
+  int pollUs_ = 0;
+  int busyEvents_ = 16;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> relayed_{0};
 };

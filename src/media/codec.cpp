@@ -14,6 +14,8 @@ extern "C" {  // bcg729's headers have no C++ guards
 #include <cstring>
 #include <strings.h>
 
+#include "media/plc.h"
+
 namespace hujiao::media {
 
 namespace {
@@ -50,20 +52,17 @@ const G711Tables& tables() {
 
 inline size_t encIndex(int16_t s) { return static_cast<size_t>((static_cast<uint16_t>(s) >> 2) & 0x3fff); }
 
-/// Shared PLC for codecs without their own (spandsp's G.711 Appendix I style concealment).
+/// Shared PLC for codecs without their own (our G.711 Appendix I style concealment, plc.h).
 class PlcCodec : public Codec {
  protected:
-  explicit PlcCodec(CodecId id) : Codec(id), plc_(plc_init(nullptr)) {}
-  ~PlcCodec() override { plc_free(plc_); }
-  void remember(int16_t* pcm, int n) { plc_rx(plc_, pcm, n); }
+  explicit PlcCodec(CodecId id, int rate = kSampleRate) : Codec(id, rate), plc_(rate) {}
+  void remember(int16_t* pcm, int n) { plc_.good(pcm, n); }
 
  public:
-  PlcCodec(const PlcCodec&) = delete;
-  PlcCodec& operator=(const PlcCodec&) = delete;
-  void conceal(int16_t* pcm, int samples) override { plc_fillin(plc_, pcm, samples); }
+  void conceal(int16_t* pcm, int samples) override { plc_.conceal(pcm, samples); }
 
  private:
-  plc_state_t* plc_;
+  Plc plc_;
 };
 
 class G711Codec final : public PlcCodec {
@@ -90,19 +89,21 @@ class G711Codec final : public PlcCodec {
 
 class G722Codec final : public PlcCodec {
  public:
-  G722Codec()
-      : PlcCodec(CodecId::G722), enc_(g722_encode_init(nullptr, 64000, G722_SAMPLE_RATE_8000)),
-        dec_(g722_decode_init(nullptr, 64000, G722_SAMPLE_RATE_8000)) {}
+  explicit G722Codec(int rate)
+      : PlcCodec(CodecId::G722, rate),
+        enc_(g722_encode_init(nullptr, 64000, rate == kWideRate ? 0 : G722_SAMPLE_RATE_8000)),
+        dec_(g722_decode_init(nullptr, 64000, rate == kWideRate ? 0 : G722_SAMPLE_RATE_8000)) {}
   ~G722Codec() override {
     g722_encode_free(enc_);
     g722_decode_free(dec_);
   }
   int encode(const int16_t* pcm, int samples, uint8_t* out, size_t cap) override {
-    if (static_cast<size_t>(samples) > cap) return -1;  // 8 kHz in: one byte per input sample
+    // 64 kbit/s: one byte per 8 kHz sample, or per two 16 kHz samples.
+    if (static_cast<size_t>(rate() == kWideRate ? samples / 2 : samples) > cap) return -1;
     return g722_encode(enc_, out, pcm, samples);
   }
   int decode(const uint8_t* in, size_t len, int16_t* pcm, int cap) override {
-    if (static_cast<int>(len) > cap) return -1;
+    if (static_cast<int>(rate() == kWideRate ? 2 * len : len) > cap) return -1;
     int n = g722_decode(dec_, pcm, in, static_cast<int>(len));
     if (n > 0) remember(pcm, n);
     return n;
@@ -115,10 +116,10 @@ class G722Codec final : public PlcCodec {
 
 class OpusCodec final : public Codec {
  public:
-  OpusCodec() : Codec(CodecId::Opus) {
+  explicit OpusCodec(int rate) : Codec(CodecId::Opus, rate) {
     int err = 0;
-    enc_ = opus_encoder_create(kSampleRate, 1, OPUS_APPLICATION_VOIP, &err);
-    dec_ = opus_decoder_create(kSampleRate, 1, &err);
+    enc_ = opus_encoder_create(rate, 1, OPUS_APPLICATION_VOIP, &err);
+    dec_ = opus_decoder_create(rate, 1, &err);
     if (enc_) {
       opus_encoder_ctl(enc_, OPUS_SET_BITRATE(24000));
       opus_encoder_ctl(enc_, OPUS_SET_COMPLEXITY(5));
@@ -212,15 +213,20 @@ bool codecAvailable(CodecId id) {
 #endif
 }
 
-std::unique_ptr<Codec> makeCodec(CodecId id) {
+int audioRateFor(CodecId id) { return id == CodecId::G722 || id == CodecId::Opus ? kWideRate : kSampleRate; }
+
+std::unique_ptr<Codec> makeCodec(CodecId id) { return makeCodec(id, kSampleRate); }
+
+std::unique_ptr<Codec> makeCodec(CodecId id, int rate) {
+  rate = rate == kWideRate ? kWideRate : kSampleRate;
   switch (id) {
     case CodecId::Pcmu:
     case CodecId::Pcma:
       return std::make_unique<G711Codec>(id);
     case CodecId::G722:
-      return std::make_unique<G722Codec>();
+      return std::make_unique<G722Codec>(rate);
     case CodecId::Opus: {
-      auto c = std::make_unique<OpusCodec>();
+      auto c = std::make_unique<OpusCodec>(rate);
       if (!c->ok()) return nullptr;
       return c;
     }

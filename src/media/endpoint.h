@@ -19,6 +19,7 @@
 #include "media/media_api.h"
 #include "media/playback.h"
 #include "media/recorder.h"
+#include "media/rate_convert.h"
 #include "media/rtcp.h"
 #include "media/sdp_negotiation.h"
 
@@ -35,15 +36,26 @@ struct SockAddr {
 };
 
 /// Decoded-audio state, allocated only for endpoints that mix, play, record,
-/// transcode or detect in-band DTMF.
+/// transcode or detect in-band DTMF. Frames are 20 ms at the leg's own rate:
+/// 16 kHz for wideband codecs (G.722, Opus), else 8 kHz.
 struct EndpointAudio {
   std::unique_ptr<Codec> codec;
   std::unique_ptr<JitterBuffer> jb;
-  int16_t rxFrame[kFrameSamples] = {};
-  int16_t txFrame[kFrameSamples] = {};
+  int rate = kSampleRate;     // codec->rate()
+  int frame = kFrameSamples;  // samples per 20 ms at `rate`
+  int16_t rxFrame[kMaxFrameSamples] = {};
+  int16_t txFrame[kMaxFrameSamples] = {};
   bool txValid = false;
-  int16_t txAccum[kFrameSamples * 4] = {};
+  int16_t txAccum[kMaxFrameSamples * 4] = {};
   int txAccumLen = 0;
+  // rxFrame at the other rate (8 <-> 16 kHz), made once per tick when a consumer at
+  // that rate asks (a narrowband bridge peer, a mix, in-band DTMF detection).
+  int16_t rxOther[kMaxFrameSamples] = {};
+  uint64_t rxOtherTick = 0;
+  std::unique_ptr<RateConverter> rxConv;   // rate -> other
+  std::unique_ptr<RateConverter> txConv;   // other -> rate (8 kHz prompts/tones on a wideband leg, a mix at the other rate)
+  std::unique_ptr<RateConverter> recConv;  // what the leg hears -> the recording's rate, when they differ
+  int16_t scratch[kMaxFrameSamples] = {};  // a conference mix at the other rate, before txConv
 };
 
 struct Endpoint {
@@ -60,8 +72,6 @@ struct Endpoint {
   bool configured = false;
   NegotiatedMedia media;
   int rtpRate = 8000;  // RTP timestamp units per second
-  int unitsPerSample = 1;
-  int samplesPerPacket = kFrameSamples;
   SockAddr sdpRemote;
   SockAddr sendAddr;
   SockAddr rtcpAddr;

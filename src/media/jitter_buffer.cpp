@@ -7,9 +7,10 @@
 
 namespace hujiao::media {
 
-JitterBuffer::JitterBuffer(int minMs, int maxMs, int initMs)
-    : minMs_(minMs), maxMs_(std::max(maxMs, minMs + 20)), targetMs_(std::clamp(initMs, minMs, maxMs_)),
-      slots_(new Slot[kSlots]) {}
+JitterBuffer::JitterBuffer(int minMs, int maxMs, int initMs, int rate)
+    : minMs_(minMs), maxMs_(std::max(maxMs, minMs + 20)), rate_(rate == kWideRate ? kWideRate : kSampleRate),
+      frame_(frameSamplesAt(rate_)), targetMs_(std::clamp(initMs, minMs, maxMs_)), slots_(new Slot[kSlots]),
+      samplesPerPacket_(frame_) {}
 
 void JitterBuffer::reset() {
   for (int i = 0; i < kSlots; ++i) slots_[i].used = false;
@@ -41,7 +42,7 @@ void JitterBuffer::dropOldest() {
   }
 }
 
-int JitterBuffer::bufferedMs() const { return countBuffered() * packetMs_ + pcmLen_ / (kSampleRate / 1000); }
+int JitterBuffer::bufferedMs() const { return countBuffered() * packetMs_ + pcmLen_ / (rate_ / 1000); }
 
 void JitterBuffer::put(uint16_t seq, uint32_t ts, const uint8_t* payload, size_t len, int64_t arrivalUs,
                        int tsPerMs) {
@@ -106,8 +107,8 @@ bool JitterBuffer::decodeNext(Codec& codec) {
     --used_;
     int n = codec.decode(s.data, s.len, pcm_ + pcmLen_, room);
     if (n > 0) {
-      samplesPerPacket_ = std::min(n, kFrameSamples * 3);
-      packetMs_ = std::max(samplesPerPacket_ / (kSampleRate / 1000), 1);
+      samplesPerPacket_ = std::min(n, frame_ * 3);
+      packetMs_ = std::max(samplesPerPacket_ / (rate_ / 1000), 1);
       pcmLen_ += n;
       ++stats_.played;
       concealRun_ = 0;
@@ -142,27 +143,27 @@ void JitterBuffer::get(Codec& codec, int16_t* out) {
         ++nextSeq_;
       }
     } else {
-      std::memset(out, 0, kFrameSamples * 2);
+      std::memset(out, 0, frame_ * 2);
       return;
     }
   }
-  while (pcmLen_ < kFrameSamples) {
+  while (pcmLen_ < frame_) {
     if (!decodeNext(codec)) break;
   }
-  if (pcmLen_ < kFrameSamples) {
+  if (pcmLen_ < frame_) {
     // Underrun: conceal briefly (a late packet may still come), then go quiet and re-buffer.
     ++stats_.underruns;
-    int missing = kFrameSamples - pcmLen_;
+    int missing = frame_ - pcmLen_;
     if (concealRun_ < 3) codec.conceal(pcm_ + pcmLen_, missing);
     else std::memset(pcm_ + pcmLen_, 0, missing * 2);
-    pcmLen_ = kFrameSamples;
+    pcmLen_ = frame_;
     ++concealRun_;
     playing_ = false;
     targetMs_ = std::min(targetMs_ + 20, maxMs_);
   }
-  std::memcpy(out, pcm_, kFrameSamples * 2);
-  pcmLen_ -= kFrameSamples;
-  if (pcmLen_ > 0) std::memmove(pcm_, pcm_ + kFrameSamples, pcmLen_ * 2);
+  std::memcpy(out, pcm_, frame_ * 2);
+  pcmLen_ -= frame_;
+  if (pcmLen_ > 0) std::memmove(pcm_, pcm_ + frame_, pcmLen_ * 2);
 
   // Adapt: aim at ~3x jitter plus a packet, within bounds; shrink slowly by dropping a packet.
   int desired = std::clamp(static_cast<int>(3 * jitterUs_ / 1000) + packetMs_, minMs_, maxMs_);

@@ -26,10 +26,11 @@ class JitterBuffer {
   static constexpr int kSlots = 32;
   static constexpr size_t kMaxPayload = 480;  // 60 ms of G.711
 
-  JitterBuffer(int minMs, int maxMs, int initMs);
+  /// `rate`: PCM rate of the codec given to get() (8000, or 16000 for a wideband leg).
+  JitterBuffer(int minMs, int maxMs, int initMs, int rate = kSampleRate);
   /// Read phase. `arrivalUs` is a monotonic time; `tsPerMs` the RTP clock in units/ms.
   void put(uint16_t seq, uint32_t ts, const uint8_t* payload, size_t len, int64_t arrivalUs, int tsPerMs);
-  /// Tick: 160 samples of audio (decoded, concealed or silence).
+  /// Tick: one 20 ms frame (rate/50 samples) of audio (decoded, concealed or silence).
   void get(Codec& codec, int16_t* out);
   void reset();
 
@@ -51,6 +52,7 @@ class JitterBuffer {
   bool decodeNext(Codec& codec);
 
   const int minMs_, maxMs_;
+  const int rate_, frame_;
   int targetMs_;
   std::unique_ptr<Slot[]> slots_;
   bool playing_ = false;
@@ -68,7 +70,7 @@ class JitterBuffer {
   int overTargetTicks_ = 0;
   int concealRun_ = 0;
   // Decoded samples not yet played (a packet may hold more or less than a frame).
-  int16_t pcm_[kFrameSamples * 4];
+  int16_t pcm_[kMaxFrameSamples * 4];
   int pcmLen_ = 0;
   JitterStats stats_;
 };

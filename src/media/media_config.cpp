@@ -40,6 +40,11 @@ void addMediaConfig(core::ConfigSchema& s) {
   s.integer("media", "recorder_flush_ms", d.recorderFlushMs, 100, 1000,
             "Recorder writes + fixes the file header this often (bounds loss on a crash)");
   s.integer("media", "socket_buffer_kb", d.socketBufferKb, 16, 8192, "SO_RCVBUF/SO_SNDBUF per RTP socket");
+  s.integer("media", "poll_interval_us", d.pollIntervalUs, 0, 10000,
+            "Under load a worker reads its sockets at most this often (batching; bounds the added delay); "
+            "0 = wake on every packet");
+  s.integer("media", "poll_busy_events", d.pollBusyEvents, 1, 100000,
+            "A wake-up with at least this many ready sockets switches the worker to paced polling");
 }
 
 MediaConfig mediaConfigFrom(const core::Config& c) {
@@ -69,6 +74,8 @@ MediaConfig mediaConfigFrom(const core::Config& c) {
   m.rtcpIntervalS = static_cast<int>(c.getInt("media.rtcp_interval_s"));
   m.recorderFlushMs = static_cast<int>(c.getInt("media.recorder_flush_ms"));
   m.socketBufferKb = static_cast<int>(c.getInt("media.socket_buffer_kb"));
+  m.pollIntervalUs = static_cast<int>(c.getInt("media.poll_interval_us"));
+  m.pollBusyEvents = static_cast<int>(c.getInt("media.poll_busy_events"));
   return m;
 }
 

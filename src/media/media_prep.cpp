@@ -173,7 +173,13 @@ core::Result<ClipPtr> MediaPrep::file(const std::string& relPath) {
   struct stat st{};
   std::string path = p.string();
   std::string key = "f:" + path;
-  if (::stat(path.c_str(), &st) == 0) key += ":" + std::to_string(st.st_mtim.tv_sec) + ":" + std::to_string(st.st_size);
+  if (::stat(path.c_str(), &st) == 0) {
+    // Appended piecewise: GCC 12 -O3 warns falsely (-Wrestrict) on `"literal" + std::string&&`.
+    key += ':';
+    key += std::to_string(st.st_mtim.tv_sec);
+    key += ':';
+    key += std::to_string(st.st_size);
+  }
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   auto clip = loadAudioFile(path);
   if (clip) remember(key, *clip);

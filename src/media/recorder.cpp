@@ -27,15 +27,15 @@ void le32(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-void wavHeader(uint8_t* h, int channels, uint32_t dataBytes) {
+void wavHeader(uint8_t* h, int channels, int rate, uint32_t dataBytes) {
   std::memcpy(h, "RIFF", 4);
   le32(h + 4, 36 + dataBytes);
   std::memcpy(h + 8, "WAVEfmt ", 8);
   le32(h + 16, 16);
   le16(h + 20, 1);  // PCM
   le16(h + 22, static_cast<uint16_t>(channels));
-  le32(h + 24, kSampleRate);
-  le32(h + 28, static_cast<uint32_t>(kSampleRate * channels * 2));
+  le32(h + 24, static_cast<uint32_t>(rate));
+  le32(h + 28, static_cast<uint32_t>(rate * channels * 2));
   le16(h + 32, static_cast<uint16_t>(channels * 2));
   le16(h + 34, 16);
   std::memcpy(h + 36, "data", 4);
@@ -113,11 +113,11 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
 #ifdef HUJIAO_HAVE_OPUSENC
         int err = 0;
         OggOpusComments* c = ope_comments_create();
-        f->ope = ope_encoder_create_file(f->info->path.c_str(), c, kSampleRate, f->info->channels, 0, &err);
+        f->ope = ope_encoder_create_file(f->info->path.c_str(), c, f->info->rate, f->info->channels, 0, &err);
         ope_comments_destroy(c);
         if (f->ope) {
           ope_encoder_ctl(f->ope, OPE_SET_MUXING_DELAY(48000 * flushMs_ / 1000));
-          ope_encoder_ctl(f->ope, OPUS_SET_BITRATE(16000 * f->info->channels));
+          ope_encoder_ctl(f->ope, OPUS_SET_BITRATE((f->info->rate == kWideRate ? 24000 : 16000) * f->info->channels));
         }
 #endif
         f->failed = f->ope == nullptr;
@@ -125,7 +125,7 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
         f->fd = ::open(f->info->path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
         if (f->fd >= 0) {
           uint8_t h[44];
-          wavHeader(h, f->info->channels, 0);
+          wavHeader(h, f->info->channels, f->info->rate, 0);
           f->failed = ::write(f->fd, h, sizeof h) != static_cast<ssize_t>(sizeof h);
         } else {
           f->failed = true;
@@ -157,11 +157,10 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
           if (::write(f.fd, b->data.get(), bytes) == static_cast<ssize_t>(bytes)) {
             f.dataBytes += bytes;
             // Header fix-up after every block: the file on disk is always a valid WAV.
-            uint8_t v[4];
-            le32(v, static_cast<uint32_t>(36 + f.dataBytes));
-            [[maybe_unused]] auto r1 = ::pwrite(f.fd, v, 4, 4);
-            le32(v, static_cast<uint32_t>(f.dataBytes));
-            [[maybe_unused]] auto r2 = ::pwrite(f.fd, v, 4, 40);
+            // One pwrite of bytes 4..43 (both sizes and what lies between, unchanged).
+            uint8_t h[44];
+            wavHeader(h, chans, f.info->rate, static_cast<uint32_t>(f.dataBytes));
+            [[maybe_unused]] auto r = ::pwrite(f.fd, h + 4, 40, 4);
           } else {
             f.failed = true;
             log->warn("recording {}: write failed: {}", f.info->path, std::strerror(errno));
@@ -188,7 +187,7 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
       ev.endpoint = f.info->endpoint;
       ev.requestId = f.info->requestId;
       ev.detail = f.info->path;
-      ev.recordedMs = static_cast<int64_t>(f.frames * 1000 / kSampleRate);
+      ev.recordedMs = static_cast<int64_t>(f.frames * 1000 / static_cast<uint64_t>(f.info->rate));
       ev.reason = f.failed ? "error" : "stopped";
       poster_(std::move(ev));
       files_.erase(it);
@@ -198,8 +197,8 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
 }
 
 Recording::Recording(RecorderChannel& ch, uint64_t recId, std::shared_ptr<const RecOpenInfo> info, int flushMs)
-    : ch_(&ch), recId_(recId), channels_(info->channels),
-      blockSamples_(static_cast<size_t>(kSampleRate) * static_cast<size_t>(flushMs) / 1000 *
+    : ch_(&ch), recId_(recId), channels_(info->channels), rate_(info->rate),
+      blockSamples_(static_cast<size_t>(info->rate) * static_cast<size_t>(flushMs) / 1000 *
                     static_cast<size_t>(info->channels)) {
   WriterMsg m;
   m.kind = WriterMsg::Kind::Open;

@@ -1,5 +1,6 @@
 #pragma once
-// Recorder: workers fill fixed blocks of interleaved 8 kHz PCM per recording
+// Recorder: workers fill fixed blocks of interleaved PCM (8 kHz, or 16 kHz for
+// wideband legs and conferences) per recording
 // and hand full blocks (recorder_flush_ms of audio) to one writer thread
 // through SPSC rings; the writer appends each block with one write() and fixes
 // the WAV header right after (or feeds libopusenc for Ogg/Opus), so a crash
@@ -34,6 +35,7 @@ struct RecOpenInfo {
   std::string path;  // absolute or relative to the working directory, resolved by the engine
   RecordingFormat format = RecordingFormat::WavStereo;
   int channels = 2;
+  int rate = 8000;  // 16000 for a wideband (G.722/Opus) leg or conference; set by the worker
   EndpointId endpoint = 0;
   uint64_t requestId = 0;
 };
@@ -90,6 +92,7 @@ class Recording {
   void setPaused(bool p);
   bool paused() const { return paused_; }
   int channels() const { return channels_; }
+  int rate() const { return rate_; }
   /// The endpoint moved to another worker: produce into that worker's channel from now on.
   void rebind(RecorderChannel& ch) { ch_ = &ch; }
 
@@ -99,6 +102,7 @@ class Recording {
   RecorderChannel* ch_;
   uint64_t recId_;
   int channels_;
+  int rate_;
   size_t blockSamples_;
   RecBlock* cur_ = nullptr;
   bool paused_ = false;

@@ -103,10 +103,26 @@ void Worker::run() {
   timerfd_settime(timerFd_, 0, &its, nullptr);
   constexpr int kMaxEvents = 1024;
   epoll_event evs[kMaxEvents];
+  bool paced = false;
+  int64_t wakeUs = monoUs();
   while (!stop_.load(std::memory_order_relaxed)) {
-    int n = epoll_wait(epfd_, evs, kMaxEvents, 100);
+    int timeoutMs = 100;
+    if (paced) {
+      // Busy: let the next batch accumulate instead of waking per packet (no
+      // epoll waiter means senders skip the wake-up too), then poll without blocking.
+      int64_t until = wakeUs + cfg_.pollIntervalUs;
+      timespec ts{static_cast<time_t>(until / 1'000'000), static_cast<long>(until % 1'000'000) * 1000};
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+      timeoutMs = 0;
+    }
+    int n = epoll_wait(epfd_, evs, kMaxEvents, timeoutMs);
     if (n < 0) continue;  // EINTR
     nowUs_ = monoUs();
+    wakeUs = nowUs_;
+    counters_.wakeups.fetch_add(1, std::memory_order_relaxed);
+    // Stay paced while wake-ups find work; fall back to blocking when idle
+    // (a paced wake-up with nothing ready costs a wake-up for nothing).
+    paced = cfg_.pollIntervalUs > 0 && (paced ? n > 0 : n >= cfg_.pollBusyEvents);
     uint64_t ticks = 0;
     bool wake = false;
     for (int i = 0; i < n; ++i) {
@@ -170,7 +186,9 @@ void Worker::attach(std::shared_ptr<Endpoint> ep) {
   ep->slot = slot;
   ep->gen += 1;
   epoll_event ev{};
-  ev.events = EPOLLIN;
+  // Edge-triggered: readSocket() always drains to EAGAIN (a short recvmmsg batch), so
+  // level-triggered re-polling of every socket after each read would be wasted work.
+  ev.events = EPOLLIN | EPOLLET;
   ev.data.u64 = tagOf(*ep, false);
   epoll_ctl(epfd_, EPOLL_CTL_ADD, ep->rtpFd, &ev);
   ev.data.u64 = tagOf(*ep, true);
@@ -249,9 +267,7 @@ void Worker::configure(cmd::Configure& c) {
   ep->media = c.media;
   ep->configured = true;
   const CodecInfo& ci = codecInfo(ep->media.codec);
-  ep->unitsPerSample = ci.rtpUnitsPerSample;
   ep->rtpRate = kSampleRate * ci.rtpUnitsPerSample;
-  ep->samplesPerPacket = ep->media.ptimeMs * kSampleRate / 1000;
   ep->sdpRemote = c.remote;
   if (c.resetLatch || !ep->latched) {
     ep->sendAddr = c.remote;
@@ -265,19 +281,19 @@ void Worker::configure(cmd::Configure& c) {
   }
   ep->lastRxUs = nowUs_;
   ep->timedOut = false;
-  if (codecChanged && ep->audio) {
-    ep->audio->codec = makeCodec(ep->media.codec);
-    ep->audio->jb->reset();
-  }
+  if (codecChanged && ep->audio) ep->audio.reset();  // rebuilt at the new codec's rate by deriveRouting()
   dirty_ = true;
 }
 
 void Worker::ensureAudio(Endpoint& ep) {
   if (ep.audio || !ep.configured) return;
   auto a = std::make_unique<EndpointAudio>();
-  a->codec = makeCodec(ep.media.codec);
+  // Wideband legs are decoded at 16 kHz so that mixing and recording keep their bandwidth.
+  a->codec = makeCodec(ep.media.codec, audioRateFor(ep.media.codec));
   if (!a->codec) return;
-  a->jb = std::make_unique<JitterBuffer>(cfg_.jitterMinMs, cfg_.jitterMaxMs, cfg_.jitterInitMs);
+  a->rate = a->codec->rate();
+  a->frame = frameSamplesAt(a->rate);
+  a->jb = std::make_unique<JitterBuffer>(cfg_.jitterMinMs, cfg_.jitterMaxMs, cfg_.jitterInitMs, a->rate);
   ep.audio = std::move(a);
 }
 
@@ -348,6 +364,14 @@ void Worker::deriveRouting() {
     }
     if (ep.audio && !ep.needRx) ep.audio->jb->reset();
   }
+  // A conference mixes at 16 kHz as soon as one member is wideband.
+  for (auto& c : confs_) {
+    int rate = kSampleRate;
+    for (Endpoint* m : c.second->members) {
+      if (m->audio && m->audio->rate == kWideRate) rate = kWideRate;
+    }
+    c.second->rate = rate;
+  }
 }
 
 void Worker::handle(cmd::Command& command) {
@@ -395,7 +419,10 @@ void Worker::handle(cmd::Command& command) {
         } else if constexpr (std::is_same_v<T, cmd::StartRecording>) {
           Endpoint* ep = find(c.ep);
           if (!ep) return;
-          ep->recording = std::make_unique<Recording>(rec_, c.recId, std::move(c.info), recFlushMs_);
+          // A wideband leg is recorded at 16 kHz (the file's rate is fixed when it opens).
+          auto info = std::make_shared<RecOpenInfo>(*c.info);
+          info->rate = ep->configured ? audioRateFor(ep->media.codec) : kSampleRate;
+          ep->recording = std::make_unique<Recording>(rec_, c.recId, std::move(info), recFlushMs_);
           dirty_ = true;
         } else if constexpr (std::is_same_v<T, cmd::PauseRecording>) {
           Endpoint* ep = find(c.ep);
@@ -453,7 +480,10 @@ void Worker::handle(cmd::Command& command) {
         } else if constexpr (std::is_same_v<T, cmd::ConfRecord>) {
           auto it = confs_.find(c.conf);
           if (it == confs_.end()) return;
-          it->second->recording = std::make_unique<Recording>(rec_, c.recId, std::move(c.info), recFlushMs_);
+          if (dirty_) deriveRouting();  // the conference's current mixing rate
+          auto info = std::make_shared<RecOpenInfo>(*c.info);
+          info->rate = it->second->rate;
+          it->second->recording = std::make_unique<Recording>(rec_, c.recId, std::move(info), recFlushMs_);
           dirty_ = true;
         } else if constexpr (std::is_same_v<T, cmd::ConfStopRecord>) {
           auto it = confs_.find(c.conf);

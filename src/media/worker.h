@@ -5,6 +5,8 @@
 // the relay path), then writes everything (sendmmsg per socket). Per tick it
 // pulls one frame from each decoded leg, then mixes/plays/transcodes, then
 // encodes and writes, then records and reports events (SEMS tick contract).
+// Decoded legs run at their codec's rate (16 kHz for G.722/Opus, else 8 kHz);
+// a mix converts its inputs to the listener's rate (rxAt()).
 //
 // Threads: push() and the counters are for the control thread; everything
 // else runs on the worker thread. Events leave through EventPoster (which
@@ -35,6 +37,7 @@ struct WorkerCounters {
   std::atomic<uint64_t> sendErrors{0};
   std::atomic<uint64_t> ticks{0};
   std::atomic<uint64_t> lateTicks{0};  // timerfd reported more than one expiry
+  std::atomic<uint64_t> wakeups{0};    // epoll_wait returns (packets per wake-up = batching)
 };
 
 class Worker {
@@ -100,6 +103,10 @@ class Worker {
   void sendTelephoneEvents(Endpoint& ep);
   void tickConference(Conference& c);
   void tickRecord(Endpoint& ep);
+  /// This tick's received frame of `ep` at `rate` (converted once per tick when it differs).
+  const int16_t* rxAt(Endpoint& ep, int rate);
+  /// An 8 kHz frame (prompt, tone, DTMF) into the leg's txFrame at the leg's rate.
+  void toLegRate(EndpointAudio& a, const int16_t* pcm8k);
   void housekeeping();
   void sendRtcp(Endpoint& ep);
 

@@ -221,6 +221,17 @@ void Worker::tick() {
   if (dirty_) deriveRouting();
 }
 
+const int16_t* Worker::rxAt(Endpoint& ep, int rate) {
+  EndpointAudio& a = *ep.audio;
+  if (rate == a.rate) return a.rxFrame;
+  if (a.rxOtherTick != tickNo_) {
+    if (!a.rxConv) a.rxConv = std::make_unique<RateConverter>(a.rate, rate);
+    a.rxConv->process(a.rxFrame, a.frame, a.rxOther);
+    a.rxOtherTick = tickNo_;
+  }
+  return a.rxOther;
+}
+
 void Worker::tickRx(Endpoint& ep) {
   if (!ep.audio) return;
   EndpointAudio& a = *ep.audio;
@@ -228,9 +239,19 @@ void Worker::tickRx(Endpoint& ep) {
   else std::memset(a.rxFrame, 0, sizeof a.rxFrame);
   if (ep.dtmfRx && ep.needRx) {
     DtmfDigit d[4];
-    int n = ep.dtmfRx->process(a.rxFrame, kFrameSamples, d, 4);
+    int n = ep.dtmfRx->process(rxAt(ep, kSampleRate), kFrameSamples, d, 4);  // the detector runs at 8 kHz
     for (int i = 0; i < n; ++i) onDigit(ep, d[i].digit, d[i].durationMs);
   }
+}
+
+void Worker::toLegRate(EndpointAudio& a, const int16_t* pcm8k) {
+  // Prompts, tones and in-band DTMF are made at 8 kHz; a wideband leg gets them converted.
+  if (a.rate == kSampleRate) {
+    std::memcpy(a.txFrame, pcm8k, kFrameSamples * sizeof(int16_t));
+    return;
+  }
+  if (!a.txConv) a.txConv = std::make_unique<RateConverter>(kSampleRate, a.rate);
+  a.txConv->process(pcm8k, kFrameSamples, a.txFrame);
 }
 
 void Worker::tickTx(Endpoint& ep) {
@@ -242,25 +263,31 @@ void Worker::tickTx(Endpoint& ep) {
     return;
   }
   if (ep.playback) {
-    if (!ep.playback->next(a.txFrame)) finishPlayback(ep, "completed");
+    int16_t pcm[kFrameSamples];
+    if (!ep.playback->next(pcm)) finishPlayback(ep, "completed");
+    toLegRate(a, pcm);
     a.txValid = true;
   } else if (ep.dtmfTx) {
-    if (!ep.dtmfTx->generate(a.txFrame, kFrameSamples)) {
+    int16_t pcm[kFrameSamples];
+    if (!ep.dtmfTx->generate(pcm, kFrameSamples)) {
       ep.dtmfTx.reset();
       ep.relayRestart = true;
       dirty_ = true;
     }
+    toLegRate(a, pcm);
     a.txValid = true;
   } else if (ep.conf) {
     // tickConference() filled txFrame
   } else if (ep.mixCount > 0) {
-    int32_t sum[kFrameSamples] = {};
+    // Summed at this leg's rate: two wideband legs keep 16 kHz, a narrowband source is converted up.
+    int32_t sum[kMaxFrameSamples] = {};
     for (int i = 0; i < ep.mixCount; ++i) {
       Endpoint* s = ep.mix[static_cast<size_t>(i)];
       if (!s->audio) continue;
-      for (int k = 0; k < kFrameSamples; ++k) sum[k] += s->audio->rxFrame[k];
+      const int16_t* in = rxAt(*s, a.rate);
+      for (int k = 0; k < a.frame; ++k) sum[k] += in[k];
     }
-    for (int k = 0; k < kFrameSamples; ++k) a.txFrame[k] = sat16(sum[k]);
+    for (int k = 0; k < a.frame; ++k) a.txFrame[k] = sat16(sum[k]);
     a.txValid = true;
   } else {
     a.txValid = false;
@@ -270,10 +297,11 @@ void Worker::tickTx(Endpoint& ep) {
 
 void Worker::sendAudio(Endpoint& ep, const int16_t* pcm) {
   EndpointAudio& a = *ep.audio;
-  int spp = ep.samplesPerPacket;
-  if (ep.media.codec == CodecId::Opus && spp != 80 && spp != 160 && spp != 320 && spp != 480) spp = 160;
-  std::memcpy(a.txAccum + a.txAccumLen, pcm, kFrameSamples * 2);
-  a.txAccumLen += kFrameSamples;
+  int ptime = ep.media.ptimeMs;
+  if (ep.media.codec == CodecId::Opus && ptime != 10 && ptime != 20 && ptime != 40 && ptime != 60) ptime = 20;
+  int spp = std::clamp(ptime * a.rate / 1000, a.rate / 100, a.frame * 3);
+  std::memcpy(a.txAccum + a.txAccumLen, pcm, static_cast<size_t>(a.frame) * 2);
+  a.txAccumLen += a.frame;
   int off = 0;
   while (a.txAccumLen - off >= spp) {
     uint8_t* buf = allocPacket();
@@ -284,7 +312,7 @@ void Worker::sendAudio(Endpoint& ep, const int16_t* pcm) {
       marker = true;
       ep.relayInSsrc = 0;
     } else {
-      ts = ep.txTs + static_cast<uint32_t>(spp * ep.unitsPerSample);
+      ts = ep.txTs + static_cast<uint32_t>(static_cast<int64_t>(spp) * ep.rtpRate / a.rate);  // G.722: 16 kHz audio, 8 kHz clock
     }
     int n = a.codec->encode(a.txAccum + off, spp, buf + 12, kPacketBytes - 12);
     off += spp;
@@ -330,44 +358,85 @@ void Worker::sendTelephoneEvents(Endpoint& ep) {
 }
 
 void Worker::tickConference(Conference& c) {
+  // Mixed at the conference's rate (16 kHz once a member is wideband); each member's
+  // input and output are converted where his leg runs at the other rate.
+  const int rate = c.rate;
+  const int frame = frameSamplesAt(rate);
   size_t n = c.members.size();
   mixIn_.resize(n);
   mixOut_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     Endpoint* m = c.members[i];
-    mixIn_[i].pcm = (m->audio && m->canReceive()) ? m->audio->rxFrame : nullptr;
+    mixIn_[i].pcm = (m->audio && m->canReceive()) ? rxAt(*m, rate) : nullptr;
     mixIn_[i].canSpeak = !m->muted;
-    mixOut_[i] = (m->audio && !m->deaf) ? m->audio->txFrame : nullptr;
+    mixOut_[i] = nullptr;
+    if (m->audio && !m->deaf) mixOut_[i] = m->audio->rate == rate ? m->audio->txFrame : m->audio->scratch;
   }
-  int16_t beep[kFrameSamples];
+  int16_t beep[kMaxFrameSamples];
   const int16_t* extra = nullptr;
   if (c.beepLeft > 0) {
-    c.beep->generate(beep, kFrameSamples);
+    int16_t beep8[kFrameSamples];
+    c.beep->generate(beep8, kFrameSamples);
     c.beepLeft -= kFrameSamples;
+    if (rate == kSampleRate) {
+      std::memcpy(beep, beep8, sizeof beep8);
+    } else {
+      if (!c.beepConv) c.beepConv = std::make_unique<RateConverter>(kSampleRate, rate);
+      c.beepConv->process(beep8, kFrameSamples, beep);
+    }
     extra = beep;
   }
-  int16_t total[kFrameSamples];
-  mixFrame(mixIn_.data(), static_cast<int>(n), cfg_.conferenceSpeakers, mixOut_.data(), total, extra);
+  int16_t total[kMaxFrameSamples];
+  mixFrame(mixIn_.data(), static_cast<int>(n), cfg_.conferenceSpeakers, mixOut_.data(), total, extra, frame);
   for (Endpoint* m : c.members) {
     if (!m->audio) continue;
-    if (m->deaf) std::memset(m->audio->txFrame, 0, sizeof m->audio->txFrame);
-    m->audio->txValid = true;
+    EndpointAudio& a = *m->audio;
+    if (m->deaf) {
+      std::memset(a.txFrame, 0, sizeof a.txFrame);
+    } else if (a.rate != rate) {
+      if (!a.txConv) a.txConv = std::make_unique<RateConverter>(rate, a.rate);
+      a.txConv->process(a.scratch, frame, a.txFrame);
+    }
+    a.txValid = true;
   }
-  if (c.recording) c.recording->write(total, nullptr, kFrameSamples);
+  if (c.recording) {
+    int recRate = c.recording->rate();
+    if (recRate == rate) {
+      c.recording->write(total, nullptr, frame);
+    } else {
+      if (!c.recConv || c.recConv->fromRate() != rate) c.recConv = std::make_unique<RateConverter>(rate, recRate);
+      int16_t conv[kMaxFrameSamples];
+      c.recording->write(conv, nullptr, c.recConv->process(total, frame, conv));
+    }
+  }
 }
 
 void Worker::tickRecord(Endpoint& ep) {
+  // Channel 0: the party; channel 1: what the party hears. At the recording's rate
+  // (16 kHz for a wideband leg, so a G.722/Opus call keeps its bandwidth on disk).
   EndpointAudio& a = *ep.audio;
-  const int16_t* party = a.rxFrame;
+  const int recRate = ep.recording->rate();
+  const int frame = frameSamplesAt(recRate);
+  const int16_t* party = rxAt(ep, recRate);
   const int16_t* heard = nullptr;
-  if (a.txValid) heard = a.txFrame;
-  else if (ep.relayFrom && ep.relayFrom->audio) heard = ep.relayFrom->audio->rxFrame;
+  int16_t heardConv[kMaxFrameSamples];
+  if (a.txValid) {
+    if (a.rate == recRate) {
+      heard = a.txFrame;
+    } else {
+      if (!a.recConv) a.recConv = std::make_unique<RateConverter>(a.rate, recRate);
+      a.recConv->process(a.txFrame, a.frame, heardConv);
+      heard = heardConv;
+    }
+  } else if (ep.relayFrom && ep.relayFrom->audio) {
+    heard = rxAt(*ep.relayFrom, recRate);
+  }
   if (ep.recording->channels() == 2) {
-    ep.recording->write(party, heard, kFrameSamples);
+    ep.recording->write(party, heard, frame);
   } else {
-    int16_t mono[kFrameSamples];
-    for (int k = 0; k < kFrameSamples; ++k) mono[k] = sat16(int32_t{party[k]} + (heard ? heard[k] : 0));
-    ep.recording->write(mono, nullptr, kFrameSamples);
+    int16_t mono[kMaxFrameSamples];
+    for (int k = 0; k < frame; ++k) mono[k] = sat16(int32_t{party[k]} + (heard ? heard[k] : 0));
+    ep.recording->write(mono, nullptr, frame);
   }
 }
 
