@@ -189,7 +189,20 @@ void Switch::onResponse(const sip::SipResponse& r) {
       onInviteResponse(*leg, r);
     }
   }
-  // BYE/CANCEL/INFO/NOTIFY answers need no action: the dialog's end comes as onTerminated.
+  if (r.method == "BYE" && r.byStack && leg->state == Leg::State::Up) {
+    // The stack hung this leg up: its peer let the session interval pass without
+    // a refresh (RFC 4028 10). The whole call goes with it.
+    Call& c = *leg->call;
+    leg->state = Leg::State::Ending;
+    log_->info("call {}: session timer expired on leg {} ({})", c.id, leg->id, leg->target);
+    if (c.appControlled() && leg != c.in) {
+      if (c.phase != Call::Phase::Ending) appLegGone(*leg, "session_timeout");
+    } else if (leg != c.transferor) {
+      hangupCall(c, "session_timeout", leg == c.in ? "caller" : leg == c.peer ? "callee" : "system");
+    }
+    return;
+  }
+  // Other BYE/CANCEL/INFO/NOTIFY answers need no action: the dialog's end comes as onTerminated.
 }
 
 void Switch::onAck(sip::HandleId) {}

@@ -491,8 +491,9 @@ void Switch::onInviteResponse(Leg& leg, const sip::SipResponse& r) {
     answerCall(c, leg, r.body);
     return;
   }
-  // A final failure on this fork.
-  leg.status = r.status;
+  // A final failure on this fork. A leg we gave up on (timeout -> 408) keeps
+  // that status rather than the 487 its CANCEL brings back.
+  if (!leg.abandoned || leg.status == 0) leg.status = r.status;
   leg.state = Leg::State::Ending;
   if (leg.abandoned) return;
   if (leg.isTransferTarget) return transferFailed(c, r.status);

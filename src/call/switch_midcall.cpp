@@ -39,6 +39,7 @@ std::string reasonPhrase(int status) {
     case 480: return "Temporarily Unavailable";
     case 486: return "Busy Here";
     case 487: return "Request Terminated";
+    case 500: return "Server Internal Error";
     case 503: return "Service Unavailable";
     default: return "Failed";
   }
@@ -68,6 +69,18 @@ void Switch::onDialogRequest(const sip::SipRequest& r) {
   if (r.method == "INVITE") return onReinvite(*leg, r);
   if (r.method == "INFO") return onInfo(*leg, r);
   if (r.method == "REFER") return onRefer(*leg, r);
+  if (r.method == "UPDATE" && !r.body.empty() && !r.alreadyAnswered) {
+    // A session refresh (RFC 4028) may carry the unchanged offer: answer with the
+    // SDP this peer already has from us, so its media stays as it is.
+    Leg* other = otherParty(*leg);
+    const std::string& ours = anchoringOn(d_) || !other ? leg->localSdp : other->remoteSdp;
+    if (ours.empty()) {
+      stack_->respond(r.handle, 488, "Not Acceptable Here");
+    } else {
+      stack_->respond(r.handle, 200, "OK", sdpBody(ours));
+    }
+    return;
+  }
   if (!r.alreadyAnswered) stack_->respond(r.handle, 200, "OK");
 }
 
@@ -117,9 +130,12 @@ void Switch::onReinviteResponse(Leg& leg, const sip::SipResponse& r) {
     if (!c->transferor) return;
     if (c->attended) {
       if (r.status >= 300) return transferFailed(*c, r.status);
-      // Step 2: the transferee gets the new party's media.
+      // Step 2 (pass-through): the transferee gets the new party's media. Anchored
+      // legs keep their SDP: the media plane bridged them already.
       Leg* o1 = c->transferee;
-      if (o1 && o1->state == Leg::State::Up) stack_->invite(o1->handle.id(), "", sdpBody(leg.remoteSdp));
+      if (o1 && o1->state == Leg::State::Up && !anchoringOn(d_)) {
+        stack_->invite(o1->handle.id(), "", sdpBody(leg.remoteSdp));
+      }
       c->transferLeg = &leg;
     }
     // Blind: the transferee now talks to the new leg.
@@ -139,6 +155,13 @@ void Switch::onReinviteResponse(Leg& leg, const sip::SipResponse& r) {
         moved->call = c;
         moved->transferFor = nullptr;
         c->legs.push_back(std::move(moved));
+        // The call limits follow the party (the replaced call's CDR no longer holds it).
+        uncountExtension(from, leg.extension);
+        countCall(*c, leg.extension);
+        if (!leg.trunkId.empty()) {
+          uncountTrunk(from, leg.trunkId);
+          countTrunk(*c, leg.trunkId);
+        }
       }
       if (!leg.extension.empty()) c->destination = leg.extension;
       // The transferor's other dialog (the replaced one) is finished.
@@ -147,6 +170,12 @@ void Switch::onReinviteResponse(Leg& leg, const sip::SipResponse& r) {
         from.side = "caller";
       }
       for (auto& l : from.legs) endLeg(*l);
+      from.phase = Call::Phase::Ending;
+      // The transferor may have hung up that dialog already (phones often BYE both
+      // as soon as the REFER is accepted): then nothing else would finish the call.
+      if (std::all_of(from.legs.begin(), from.legs.end(), [](const auto& l) { return l->state == Leg::State::Gone; })) {
+        finishCall(from);
+      }
     }
     if (n && !n->extension.empty()) c->destination = n->extension;
     if (c->in == t) {
@@ -158,6 +187,8 @@ void Switch::onReinviteResponse(Leg& leg, const sip::SipResponse& r) {
     c->transferee = nullptr;
     c->transferLeg = nullptr;
     c->attended = false;
+    // The transferor left this call: it no longer counts against its call limit.
+    uncountExtension(*c, t->extension.empty() && t->inbound ? c->callerExtension : t->extension);
     if (t->state == Leg::State::Up) endLeg(*t);
     log_->info("call {}: transfer completed", c->id);
     publish(*c, "call.transferred");
@@ -318,6 +349,19 @@ void Switch::attendedTransfer(Leg& x1, Leg& x2) {
   o2->transferFor = &c1;
   o2->transferReinvite = true;
   c1.transferLeg = o2;
+  if (anchoringOn(d_)) {
+    // Anchored media: the media plane joins the two remaining parties; their SDP stays as it is.
+    if (o1->ep == 0 || o2->ep == 0 || !d_.media->bridge(o1->ep, o2->ep)) {
+      o2->transferReinvite = false;
+      o2->transferFor = nullptr;
+      x2.call->transferor = nullptr;
+      return transferFailed(c1, 500);
+    }
+    sip::SipResponse ok;
+    ok.status = 200;
+    onReinviteResponse(*o2, ok);
+    return;
+  }
   stack_->invite(o2->handle.id(), "", sdpBody(o1->remoteSdp));
 }
 

@@ -21,6 +21,7 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/log.h"
 
@@ -159,6 +160,9 @@ struct SipStack::Impl {
     int attempts = 0;
   };
   std::unordered_map<HandleId, Credentials> credentials;
+  // Handles we asked to BYE: a BYE answer on any other handle is one nua sent
+  // on its own (RFC 4028: the peer never refreshed the session).
+  std::unordered_set<HandleId> byeSent;
   HandleId nextId = 1;
   nua_handle_t* currentNh = nullptr;  // the handle of the event being delivered
   bool shutdownDone = false;
@@ -327,6 +331,11 @@ struct SipStack::Impl {
     resp.method = methodOf(event);
     resp.status = status;
     resp.phrase = str(phrase);
+    if (event == nua_r_bye && status >= 200) resp.byStack = byeSent.erase(id) == 0;
+    if (status >= 200 && status < 300) {
+      // Accepted: the next challenge (a registration refresh, a re-INVITE) gets fresh attempts.
+      if (auto c = credentials.find(id); c != credentials.end()) c->second.attempts = 0;
+    }
     if ((status == 401 || status == 407) && sip && maybeAuthenticate(id, nh, sip)) return;
     if (sip) {
       if (sip->sip_content_type) resp.contentType = str(sip->sip_content_type->c_type);
@@ -452,6 +461,21 @@ void SipStack::runLoop(std::function<void()> tick, int tickMs) {
   su_timer_reset(s.tickTimer);
   nua_shutdown(s.nua);
   for (int i = 0; i < 200 && !s.shutdownDone; ++i) su_root_step(s.root, 10);
+  if (!s.shutdownDone) {
+    // Something still waits on the network (say an un-REGISTER to a carrier that
+    // is gone, which only times out after 64*T1): drop every handle, then nua can
+    // finish. Otherwise nua_destroy() refuses to run and leaks the whole stack.
+    s.log->warn("SIP shutdown: {} dialogs did not end in time; dropping them", s.handles.size());
+    for (auto& [id, nh] : s.handles) {
+      nua_handle_bind(nh, nullptr);
+      nua_handle_destroy(nh);
+    }
+    s.handles.clear();
+    s.credentials.clear();
+    s.byeSent.clear();
+    nua_shutdown(s.nua);
+    for (int i = 0; i < 200 && !s.shutdownDone; ++i) su_root_step(s.root, 10);
+  }
   if (idx >= 0) su_root_deregister(s.root, idx);
   s.loopDone = true;
   su_root_release(s.root);
@@ -524,7 +548,10 @@ void SipStack::cancel(HandleId h) {
 }
 
 void SipStack::bye(HandleId h) {
-  if (nua_handle_t* nh = impl_->find(h)) nua_bye(nh, TAG_END());
+  if (nua_handle_t* nh = impl_->find(h)) {
+    impl_->byeSent.insert(h);
+    nua_bye(nh, TAG_END());
+  }
 }
 
 void SipStack::info(HandleId h, const MessageParts& p) {
@@ -576,6 +603,7 @@ void SipStack::release(HandleId h) {
   nua_handle_destroy(it->second);
   s.handles.erase(it);
   s.credentials.erase(h);
+  s.byeSent.erase(h);
 }
 
 size_t SipStack::handleCount() const { return impl_->handles.size(); }

@@ -76,6 +76,7 @@ struct SipResponse {
   std::string contentType;
   std::string body;
   std::string toTag;
+  bool byStack = false;  // BYE: nua sent it itself, because the session timer expired (RFC 4028)
 };
 
 /// Body and extra headers of a request or response.

@@ -105,15 +105,17 @@ class Daemon:
         return 0
 
     def stop(self):
+        """Quits the daemon; returns its exit status (non-zero: it crashed, or a sanitizer reported)."""
         if self.proc and self.proc.poll() is None:
             try:
                 self.proc.stdin.write("quit\n")
                 self.proc.stdin.flush()
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=30)
             except Exception:
                 self.proc.kill()
                 self.proc.wait()
         self.stderr.close()
+        return self.proc.returncode if self.proc else 0
 
 
 def sipp(scenario, daemon, service, local_port, caller=None, user=None, password=None, calls=1, pause_ms=500,
