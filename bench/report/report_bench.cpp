@@ -51,6 +51,7 @@ struct Args {
   bool writer = true;
   bool query = true;
   std::string dir;
+  bool reuse = false;  // sqlite: keep --dir's query.db from an earlier run and skip loading
 };
 
 double msSince(SteadyClock::time_point t0) {
@@ -197,8 +198,10 @@ std::unique_ptr<Db> openDb(const Args &a, const std::string &backend,
   auto d = std::make_unique<Db>();
   if (backend == "sqlite") {
     std::string path = a.dir + "/" + name + ".db";
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + "-wal");
+    if (!a.reuse) {
+      std::filesystem::remove(path);
+      std::filesystem::remove(path + "-wal");
+    }
     store::StoreOptions o;
     o.url = "sqlite:" + path;
     o.poolSize = 4;
@@ -323,6 +326,11 @@ void queryBench(const Args &a, const std::string &backend) {
   Generator gen(from, to - from - 6LL * 3600 * 1'000'000, a.records);
   const auto t0 = SteadyClock::now();
   int64_t total = 0;
+  if (a.reuse && backend == "sqlite") {
+    auto n = d->store->db().query("SELECT COUNT(*) FROM report_ix_events");
+    if (n && !n->empty() && n->rows[0].i64(0) > 0) total = a.records;
+    if (total > 0) std::printf("  [%s] reusing %lld stored records\n", backend.c_str(), static_cast<long long>(total));
+  }
   std::vector<Record> batch;
   batch.reserve(20'100);
   while (total < a.records) {
@@ -483,12 +491,14 @@ int main(int argc, char **argv) {
       a.query = false;
     else if (k == "--dir")
       a.dir = val();
+    else if (k == "--reuse")
+      a.reuse = true;
     else {
       std::fprintf(stderr,
                    "usage: report_bench [--backend sqlite|postgresql|both] "
                    "[--pg-url URL] [--seconds N] "
                    "[--rate N] [--records N] [--skip-writer] [--skip-query] "
-                   "[--dir DIR]\n");
+                   "[--dir DIR] [--reuse]\n");
       return 2;
     }
   }

@@ -14,7 +14,8 @@ const std::vector<std::pair<std::string, int>>& errorCatalogue() {
       {"unauthorized", 401},      {"invalid_credentials", 401}, {"forbidden", 403},
       {"account_disabled", 403},  {"not_found", 404},           {"method_not_allowed", 405},
       {"upgrade_required", 426},
-      {"timeout", 408},           {"conflict", 409},            {"payload_too_large", 413},
+      {"timeout", 408},           {"conflict", 409},            {"invalid_state", 409},
+      {"payload_too_large", 413},
       {"unsupported_media_type", 415}, {"account_locked", 423}, {"rate_limited", 429},
       {"header_too_large", 431},  {"internal", 500},            {"unavailable", 503},
   };

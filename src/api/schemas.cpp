@@ -315,6 +315,7 @@ std::vector<ObjectSchema> make() {
                 str("backend"), integer("store_latency_us"), str("version"), integer("uptime_s"),
                 integer("connections"), integer("ws_clients")}});
   addTelephonySchemas(s);
+  addAcdSchemas(s);
   return s;
 }
 

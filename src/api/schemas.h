@@ -9,6 +9,8 @@
 namespace hujiao::api {
 
 const std::vector<ObjectSchema>& allSchemas();
+/// routes_acd_schemas.cpp: the ACD / CTI schemas (docs/cti.md).
+void addAcdSchemas(std::vector<ObjectSchema>& out);
 /// nullptr when unknown.
 const ObjectSchema* findSchema(const std::string& name);
 

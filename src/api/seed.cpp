@@ -144,6 +144,14 @@ core::Result<void> seedTelephonyDemo(store::Store& store, call::TelephonyService
   did.description = "Demo: the service line rings extension 1001";
   auto created = tel.createDid(did);
   if (!created && created.error().code != "conflict") return created.error();
+  // The bilingual demo IVR (center::IvrService publishes flow "demo" at start).
+  call::Did ivr;
+  ivr.number = "4001";
+  ivr.targetType = "flow";
+  ivr.target = "demo";
+  ivr.description = "Demo: the bilingual IVR hotline (flow 'demo')";
+  auto createdIvr = tel.createDid(ivr);
+  if (!createdIvr && createdIvr.error().code != "conflict") return createdIvr.error();
   return {};
 }
 

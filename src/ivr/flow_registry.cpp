@@ -76,6 +76,23 @@ DirectoryLoadReport FlowRegistry::loadDirectory(const std::string& dir) {
   return report;
 }
 
+void FlowRegistry::install(std::shared_ptr<const Flow> flow) {
+  if (!flow || flow->version <= 0) return;
+  std::lock_guard lock(writeMutex_);
+  auto next = std::make_shared<Catalogue>(*snapshot());
+  Entry& entry = (*next)[flow->id];
+  entry.versions[flow->version] = flow;
+  entry.current = std::move(flow);
+  catalogue_.store(std::move(next), std::memory_order_release);
+}
+
+void FlowRegistry::remove(std::string_view flowId) {
+  std::lock_guard lock(writeMutex_);
+  auto next = std::make_shared<Catalogue>(*snapshot());
+  if (auto it = next->find(flowId); it != next->end()) next->erase(it);
+  catalogue_.store(std::move(next), std::memory_order_release);
+}
+
 std::shared_ptr<const Flow> FlowRegistry::current(std::string_view flowId) const {
   auto snap = snapshot();
   auto it = snap->find(flowId);

@@ -58,6 +58,12 @@ class FlowRegistry final : public FlowSource {
   /// Reads every *.json, *.yaml, *.yml file of a directory (not recursive,
   /// sorted by name) and publishes each valid one.
   DirectoryLoadReport loadDirectory(const std::string& dir);
+  /// Installs an already validated flow (checkFlow) as the current version of
+  /// its id, whatever the versions already there (publishing an older version
+  /// rolls back). flow->version must be > 0. Calls in progress keep theirs.
+  void install(std::shared_ptr<const Flow> flow);
+  /// Forgets a flow (new calls to it are refused; calls in progress go on).
+  void remove(std::string_view flowId);
 
   std::shared_ptr<const Flow> current(std::string_view flowId) const override;
   std::shared_ptr<const Flow> version(std::string_view flowId, int version) const;

@@ -10,6 +10,11 @@ void addIvrConfig(core::ConfigSchema& s) {
   s.string("ivr", "blacklist_action", "reject", "What happens to a blacklisted caller", {"reject", "flow"}, true);
   s.integer("ivr", "blacklist_sip_code", 603, 400, 699, "SIP response code for rejected blacklisted callers", true);
   s.string("ivr", "blacklist_flow", "", "Flow id for blacklisted callers when blacklist_action is 'flow'", {}, true);
+  IvrRuntimeOptions d;
+  s.stringMap("ivr", "tts_voices", d.ttsVoices, "espeak-ng voice per flow language (zh -> cmn, en -> en)");
+  s.integer("ivr", "http_threads", d.httpThreads, 1, 64, "Worker threads for the flows' HTTP look-ups");
+  s.string("ivr", "voicemail_dir", d.voicemailDir, "Voicemail files, relative to media.recordings_dir");
+  s.boolean("ivr", "inband_dtmf", d.inbandDtmf, "Also detect in-band DTMF tones on IVR calls (RFC 4733 always)");
 }
 
 BlacklistPolicy blacklistPolicyFrom(const core::Config& c) {
@@ -22,5 +27,14 @@ BlacklistPolicy blacklistPolicyFrom(const core::Config& c) {
 }
 
 std::string flowsDirFrom(const core::Config& c) { return c.getString("ivr.flows_dir"); }
+
+IvrRuntimeOptions runtimeOptionsFrom(const core::Config& c) {
+  IvrRuntimeOptions o;
+  o.ttsVoices = c.getStringMap("ivr.tts_voices");
+  o.httpThreads = static_cast<int>(c.getInt("ivr.http_threads"));
+  o.voicemailDir = c.getString("ivr.voicemail_dir");
+  o.inbandDtmf = c.getBool("ivr.inband_dtmf");
+  return o;
+}
 
 }  // namespace hujiao::ivr

@@ -21,7 +21,10 @@ void addRecordingConfig(core::ConfigSchema& s) {
   s.string("recording", "format", "wav", "File format of new recordings", {"wav", "opus"});
   s.integer("recording", "chunk_bytes", 0, 0, 4 << 20,
             "Encryption chunk size (0 = about half a second of audio: what a crash may lose)");
-  s.string("recording", "mode", "all", "Which calls are recorded", {"all", "selected", "none"}, true);
+  s.string("recording", "mode", "none",
+           "Which calls are recorded (none by default: recording needs the callers' consent in many places; "
+           "a policy PUT through the API replaces this)",
+           {"all", "selected", "none"}, true);
   s.stringList("recording", "queues", {}, "mode selected: record calls through these queue ids", true);
   s.stringList("recording", "agents", {}, "mode selected: record calls of these agent (user) ids", true);
   s.stringList("recording", "directions", {}, "mode selected: record these directions (inbound, outbound, internal)",
@@ -42,11 +45,12 @@ uint32_t defaultChunkBytes(const std::string& format) {
   return chunkSizeFor(format == "opus" ? 4000 : 32000);
 }
 
-core::Result<RecordingSettings> recordingSettingsFrom(const core::Config& c) {
+core::Result<RecordingSettings> recordingSettingsFrom(const core::Config& c, const std::string& defaultKeyFile) {
   RecordingSettings s;
   s.dir = c.getString("recording.dir");
   s.encrypt = c.getBool("recording.encrypt");
   s.keyFile = c.getString("recording.key_file");
+  if (s.keyFile.empty()) s.keyFile = defaultKeyFile;
   s.activeKeyId = c.getString("recording.active_key_id");
   s.format = c.getString("recording.format");
   const int64_t chunk = c.getInt("recording.chunk_bytes");

@@ -27,7 +27,9 @@ struct RecordingSettings {
 
 /// Reads the section; "invalid" for inconsistent values (encrypt without a
 /// key file, a non-numeric retention override, ...).
-core::Result<RecordingSettings> recordingSettingsFrom(const core::Config& config);
+/// defaultKeyFile: used when recording.key_file is empty (the daemon passes a
+/// key file it created under node.data_dir on first start).
+core::Result<RecordingSettings> recordingSettingsFrom(const core::Config& config, const std::string& defaultKeyFile = "");
 
 /// Chunk size for a format when chunkBytes is 0 (WAV stereo 8 kHz 16-bit is
 /// 32000 B/s; Opus at the media engine's bitrate about 4000 B/s).

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "recording/policy_store.h"
 #include "recording/quality.h"
 #include "recording/sql_util.h"
 
@@ -193,6 +194,18 @@ Result<void> RecordingsRepo::setLegalHold(const std::string& id, bool hold) {
   return {};
 }
 
+Result<void> RecordingsRepo::setCallFacts(const std::string& id, const std::string& agentId,
+                                          const std::string& departmentId, const std::string& queueId) {
+  auto r = db_.exec(
+      "UPDATE recordings SET agent_id = CASE WHEN $2 = '' THEN agent_id ELSE $2 END, department_id = CASE WHEN $3 = "
+      "'' THEN department_id ELSE $3 END, queue_id = CASE WHEN $4 = '' THEN queue_id ELSE $4 END, updated_us = $5 "
+      "WHERE id = $1",
+      {id, agentId, departmentId, queueId, now()});
+  if (!r) return r.error();
+  if (*r == 0) return notFound();
+  return {};
+}
+
 Result<store::Page<RecordingMeta>> RecordingsRepo::search(const RecordingQuery& q) {
   if (q.limit < 1 || q.limit > 1000 || q.offset < 0) {
     return core::makeError("invalid", "limit must be 1..1000 and offset >= 0");
@@ -285,6 +298,7 @@ CREATE INDEX recordings_number ON recordings (customer_number);
 CREATE INDEX recordings_status ON recordings (status))";
   std::vector<store::Migration> out{m};
   for (auto& q : qualityMigrations()) out.push_back(std::move(q));
+  for (auto& q : policyMigrations()) out.push_back(std::move(q));
   return out;
 }
 

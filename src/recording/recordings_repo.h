@@ -103,6 +103,10 @@ class RecordingsRepo {
   Result<void> updateStorage(const std::string& id, const std::string& keyId, int64_t sizeBytes);
   Result<void> markDeleted(const std::string& id, int64_t nowUs);
   Result<void> setLegalHold(const std::string& id, bool hold);
+  /// Learned after the recording began (the agent who answered a queue
+  /// call): non-empty values replace the row's.
+  Result<void> setCallFacts(const std::string& id, const std::string& agentId, const std::string& departmentId,
+                            const std::string& queueId);
 
   /// Newest first (start, then id).
   Result<store::Page<RecordingMeta>> search(const RecordingQuery& q);

@@ -23,7 +23,7 @@ std::optional<Interval> intervalFromString(std::string_view s) {
     return Interval::Min15;
   if (s == "30m" || s == "30")
     return Interval::Min30;
-  if (s == "60m" || s == "60" || s == "hour")
+  if (s == "60m" || s == "60" || s == "1h" || s == "hour")
     return Interval::Hour;
   if (s == "day")
     return Interval::Day;
@@ -41,7 +41,7 @@ std::string_view toString(Interval i) {
   case Interval::Min30:
     return "30m";
   case Interval::Hour:
-    return "60m";
+    return "1h";
   case Interval::Day:
     return "day";
   case Interval::Week:

@@ -78,7 +78,7 @@ parseReportRequest(std::string_view report,
     } else if (k == "interval") {
       auto i = intervalFromString(v);
       if (!i)
-        return bad("interval: one of 15m, 30m, 60m, day, week, month");
+        return bad("interval: one of 15m, 30m, 1h, day, week, month");
       r.interval = *i;
     } else if (k == "tz" || k == "tz_offset_minutes") {
       if (haveTz)
@@ -117,6 +117,38 @@ parseReportRequest(std::string_view report,
   return r;
 }
 
+std::string columnLabel(std::string_view key) {
+  static const std::map<std::string_view, std::string_view> known = {
+      {"period_start", "Period start (UTC)"},
+      {"period_start_local", "Period start (local)"},
+      {"queue_id", "Queue"},
+      {"agent_id", "Agent"},
+      {"did", "DID"},
+      {"flow_id", "IVR flow"},
+      {"asa_s", "ASA (s)"},
+      {"aht_s", "AHT (s)"},
+      {"service_level", "Service level"},
+      {"fcr_rate", "First-contact resolution"},
+      {"csat_avg", "CSAT (average, 1-5)"},
+      {"csat_top2", "CSAT top-2-box"},
+      {"ivr_containment", "IVR containment"},
+  };
+  if (auto it = known.find(key); it != known.end())
+    return std::string(it->second);
+  std::string k(key);
+  std::string unit;
+  if (k.size() > 2 && k.compare(k.size() - 2, 2, "_s") == 0) {
+    k.resize(k.size() - 2);
+    unit = " (s)";
+  }
+  for (auto &c : k)
+    if (c == '_')
+      c = ' ';
+  if (!k.empty() && k[0] >= 'a' && k[0] <= 'z')
+    k[0] = static_cast<char>(k[0] - 'a' + 'A');
+  return k + unit;
+}
+
 nlohmann::json toJson(const ReportRequest &request, const ReportTable &table) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto &row : table.rows) {
@@ -130,7 +162,12 @@ nlohmann::json toJson(const ReportRequest &request, const ReportTable &table) {
           {"to", core::formatIso8601(request.toUs)},
           {"interval", toString(request.interval)},
           {"tz_offset_minutes", request.tzOffsetMinutes},
-          {"columns", table.columns},
+          {"columns", [&] {
+             nlohmann::json cols = nlohmann::json::array();
+             for (const auto &c : table.columns)
+               cols.push_back({{"key", c}, {"label", columnLabel(c)}});
+             return cols;
+           }()},
           {"rows", std::move(rows)}};
 }
 

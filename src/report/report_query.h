@@ -82,9 +82,11 @@ core::Result<ReportRequest>
 parseReportRequest(std::string_view report,
                    const std::map<std::string, std::string> &query);
 
-/// {"report", "from", "to", "interval", "tz_offset_minutes", "columns", "rows":
-/// [{column: value}]}.
+/// {"report", "from", "to", "interval", "tz_offset_minutes", "columns":
+/// [{key, label}], "rows": [{key: value}]}.
 nlohmann::json toJson(const ReportRequest &request, const ReportTable &table);
+/// A column's human label ("asa_s" -> "ASA (s)", "talk_s" -> "Talk (s)").
+std::string columnLabel(std::string_view key);
 
 /// A rendered answer for the HTTP layer.
 struct ReportOutput {

@@ -25,6 +25,20 @@ const pageLoaders: Record<string, () => Promise<{ default: ComponentType }>> = {
   departments: () => import('./pages/admin/DepartmentsPage'),
   roles: () => import('./pages/admin/RolesPage'),
   audit: () => import('./pages/admin/AuditPage'),
+  webhooks: () => import('./pages/center/WebhooksPage'),
+  queues: () => import('./pages/center/QueuesPage'),
+  agents: () => import('./pages/center/AgentsPage'),
+  flows: () => import('./pages/center/FlowsPage'),
+  blacklist: () => import('./pages/center/BlacklistPage'),
+  notices: () => import('./pages/center/NoticesPage'),
+  extensions: () => import('./pages/telephony/ExtensionsPage'),
+  trunks: () => import('./pages/telephony/TrunksPage'),
+  dids: () => import('./pages/telephony/DidsPage'),
+  dialrules: () => import('./pages/telephony/DialRulesPage'),
+  recordings: () => import('./pages/records/RecordingsPage'),
+  cdrs: () => import('./pages/records/CdrsPage'),
+  reports: () => import('./pages/reports/ReportsPage'),
+  staffing: () => import('./pages/reports/StaffingPage'),
 };
 
 const pageComponents = Object.fromEntries(Object.entries(pageLoaders).map(([k, load]) => [k, lazy(load)]));

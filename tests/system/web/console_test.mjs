@@ -27,8 +27,33 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-// Endpoints of later issues (ACD/CTI) may not exist yet: their 404 is expected and shown as such.
-const NOT_YET = /\/api\/v1\/(queues|agents)(\/|\?|$)/;
+// Endpoints of the contact-center issues (IVR, ACD/CTI, records/reports) may not exist yet on
+// the server under test: their 404 (route missing) or 503 (service not running) is expected,
+// and every page shows it as "not available". Any other failing request is a problem.
+const NOT_YET = /\/api\/v1\/(queues|agents|agent-reasons|dispositions|interactions|supervisor|flows|blacklist|notices|voicemails|callbacks|webhooks|recordings|recording-policy|qa|reports|staffing)(\/|\?|$)/;
+// Every page of the console (path, heading in English, heading in Chinese).
+const PAGES = [
+  ['/desktop', 'Agent desktop', '坐席工作台'],
+  ['/wallboard', 'Wallboard', '监控大屏'],
+  ['/center/queues', 'Queues', '队列'],
+  ['/center/agents', 'Agents', '坐席'],
+  ['/center/flows', 'IVR flows', 'IVR 流程'],
+  ['/center/blacklist', 'Blacklist', '黑名单'],
+  ['/center/notices', 'Notices', '公告'],
+  ['/telephony/extensions', 'Extensions', '分机'],
+  ['/telephony/trunks', 'Trunks', '中继'],
+  ['/telephony/dids', 'Inbound numbers', '呼入号码'],
+  ['/telephony/dial-rules', 'Dial rules', '拨号规则'],
+  ['/records/recordings', 'Recordings', '录音'],
+  ['/records/cdrs', 'Call records', '通话记录'],
+  ['/records/reports', 'Reports', '报表'],
+  ['/records/staffing', 'Staffing planner (Erlang C)', '排班测算（Erlang C）'],
+  ['/admin/users', 'Users', '用户'],
+  ['/admin/departments', 'Departments', '部门'],
+  ['/admin/roles', 'Roles', '角色'],
+  ['/admin/audit', 'Audit log', '审计日志'],
+  ['/admin/webhooks', 'Webhooks', 'Webhook 回调'],
+];
 
 if (!ADMIN_PASSWORD) throw new Error('HUJIAO_ADMIN_PASSWORD is required');
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -50,7 +75,7 @@ function watch(page, who) {
     const url = m.location()?.url ?? '';
     const text = m.text();
     const res = /status of (\d{3})/.exec(text);
-    if (res && res[1] === '404' && NOT_YET.test(url)) return;
+    if (res && (res[1] === '404' || res[1] === '503') && NOT_YET.test(url)) return;
     if (res && expectStatus && String(expectStatus.status) === res[1] && expectStatus.re.test(url)) return;
     problems.push(`${who}: console error on ${page.url()}: ${text} (${url})`);
   });
@@ -58,6 +83,16 @@ function watch(page, who) {
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** Clicks an option of the open antd Select dropdown. */
+async function pickOption(page, title) {
+  await page.locator(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="${title}"]`).first().click();
+}
+
+/** True when the page says its API is not on this server (404/503), as NotAvailable renders it. */
+async function notAvailable(page) {
+  return (await page.getByText(/is not available on this server yet|此服务器尚未提供/).count()) > 0;
 }
 
 /** Controls without an accessible name (a simplified accessible-name check). */
@@ -244,11 +279,116 @@ try {
   await page.getByText('English', { exact: true }).click();
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
 
-  // --- every admin page once more, for console errors
-  for (const p of ['/desktop', '/wallboard', '/admin/users', '/admin/departments', '/admin/roles', '/admin/audit']) {
-    await page.goto(BASE + p);
-    await page.locator('main h4').first().waitFor();
-    await page.waitForLoadState('networkidle');
+  // --- telephony administration against the real API: an extension and a DID to it
+  const extNumber = String(1900 + Math.floor(Math.random() * 90));
+  await page.goto(BASE + '/telephony/extensions');
+  await page.getByRole('heading', { name: 'Extensions' }).waitFor();
+  await page.getByRole('button', { name: 'New' }).click();
+  const extDlg = page.getByRole('dialog');
+  await extDlg.getByLabel('Number', { exact: true }).fill(extNumber);
+  await extDlg.getByLabel('SIP password').fill('Ext-pass-12345');
+  await extDlg.getByLabel('Display name').fill('Agent Li desk');
+  await extDlg.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('row', { name: new RegExp(`\\b${extNumber}\\b.*Agent Li desk`) }).waitFor();
+  check(true, `an extension (${extNumber}) is created from the Extensions page and listed`);
+  await page.goto(BASE + '/telephony/dids');
+  await page.getByRole('heading', { name: 'Inbound numbers' }).waitFor();
+  await page.getByRole('button', { name: 'New' }).click();
+  const didDlg = page.getByRole('dialog');
+  await didDlg.getByLabel('Number', { exact: true }).fill(`88${extNumber}`);
+  await didDlg.getByRole('combobox', { name: 'Goes to' }).click();
+  await pickOption(page, 'Extension');
+  await didDlg.getByRole('combobox', { name: 'Extension', exact: true }).click();
+  await pickOption(page, extNumber);
+  await didDlg.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('row', { name: new RegExp(`88${extNumber}.*Extension.*${extNumber}`) }).waitFor();
+  check(true, 'a DID routed to that extension is created from the DIDs page');
+  await shot(page, '07b-dids');
+
+  // --- the new user as an agent: his extension on the Agents page (ACD API)
+  await page.goto(BASE + '/center/agents');
+  await page.getByRole('heading', { name: 'Agents' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  if (await notAvailable(page)) {
+    console.log('NOTE: /api/v1/agents is not on this server: the agent\'s extension could not be set (shown as "not available")');
+  } else {
+    // The new user becomes an agent: "New" on the Agents page picks the user and his extension.
+    await page.getByRole('button', { name: 'New' }).click();
+    const aDlg = page.getByRole('dialog');
+    await aDlg.getByRole('combobox', { name: 'User', exact: true }).click();
+    await pickOption(page, agentName);
+    await aDlg.getByRole('combobox', { name: 'Extension', exact: true }).click();
+    await pickOption(page, extNumber);
+    await aDlg.getByLabel('Skills').fill('general:3, 中文:5');
+    await aDlg.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: new RegExp(`${agentName}.*${extNumber}.*general:3`) }).waitFor();
+    await shot(page, '07d-agents');
+    check(true, `the admin makes ${agentName} an agent on extension ${extNumber} with skills on the Agents page`);
+
+    // A queue with a required skill, and the new agent as its member.
+    await page.goto(BASE + '/center/queues');
+    await page.getByRole('heading', { name: 'Queues' }).waitFor();
+    await page.getByRole('button', { name: 'New' }).click();
+    const qDlg = page.getByRole('dialog');
+    await qDlg.getByLabel('Queue id').fill(`sales_${suffix}`);
+    await qDlg.getByLabel('Name', { exact: true }).fill(`Sales ${suffix}`);
+    await qDlg.getByRole('combobox', { name: 'Strategy' }).click();
+    await pickOption(page, 'Longest idle');
+    await qDlg.getByLabel('Required skills').fill('general:2');
+    await qDlg.getByRole('button', { name: 'Save' }).click();
+    const qRow = page.getByRole('row', { name: new RegExp(`Sales ${suffix}.*Longest idle.*general:2`) });
+    await qRow.waitFor();
+    await qRow.getByRole('button', { name: `Members of Sales ${suffix}` }).click();
+    const drawer = page.getByRole('dialog', { name: `Members of Sales ${suffix}` });
+    await drawer.getByRole('combobox', { name: 'Agent' }).click();
+    await pickOption(page, 'Agent Li');
+    await drawer.getByRole('button', { name: 'Add' }).click();
+    await drawer.getByRole('row', { name: /Agent Li/ }).waitFor();
+    check(true, 'a queue with a required skill is created and the new agent added as its member');
+    await shot(page, '07e-queue-members');
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  }
+
+  // --- every page, in both languages: loads, no horizontal scrolling at 1366x768,
+  // accessible names on every control, a screenshot each (console errors are collected)
+  for (const [lang, label] of [['en', 'English'], ['zh', '中文']]) {
+    await page.getByText(label, { exact: true }).click();
+    for (const [p, en, zh] of PAGES) {
+      await page.goto(BASE + p);
+      await page.getByRole('heading', { name: lang === 'en' ? en : zh, exact: true }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await page.waitForFunction(() => !document.querySelector('main .ant-spin-spinning'), null, { timeout: 10_000 });
+      await pageChecks(page, `${p} (${lang})`);
+      await shot(page, `page-${lang}${p.replace(/\//g, '-')}`);
+    }
+    check(true, `all ${PAGES.length} pages load in ${lang === 'en' ? 'English' : 'Chinese'}`);
+  }
+  await page.getByText('English', { exact: true }).click();
+
+  // --- the flow editor shows a graph and validation results (or "not available")
+  await page.goto(BASE + '/center/flows');
+  await page.getByRole('heading', { name: 'IVR flows' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  if (!(await notAvailable(page))) {
+    await page.getByRole('button', { name: 'New flow' }).click();
+    await page.getByRole('img', { name: /Graph of the flow with 4 nodes/ }).waitFor();
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.getByText(/^(Valid|Has problems)$/).or(page.getByRole('alert')).first().waitFor();
+    check(true, 'the flow editor draws the sample flow (4 nodes) and shows the server\'s validation verdict');
+    await shot(page, '07c-flow-editor');
+  } else {
+    console.log('NOTE: /api/v1/flows is not on this server: the flow editor was only checked for "not available"');
+  }
+
+  // --- the Erlang planner (records API) or its "not available"
+  await page.goto(BASE + '/records/staffing');
+  await page.getByRole('button', { name: 'Compute', exact: true }).click();
+  await page.getByTestId('erlang-agents').or(page.getByText(/is not available on this server yet/)).first().waitFor();
+  if (await page.getByTestId('erlang-agents').count()) {
+    const n = Number(await page.getByTestId('erlang-agents').innerText());
+    check(n >= 12 && n <= 20, `Erlang C for 120 calls x 180 s in 30 min at 80/20 needs a plausible number of agents (${n})`);
+  } else {
+    console.log('NOTE: /api/v1/staffing/erlang is not on this server: shown as "not available"');
   }
   await pageChecks(page, 'desktop (admin)');
   await logout(page, 'admin');
@@ -264,6 +404,26 @@ try {
   await page.waitForLoadState('networkidle');
   const deskText = await page.locator('main').innerText();
   check(/not available on this server yet|My state/.test(deskText), 'the desktop says clearly whether the agent service exists');
+  const deskAvailable = !(await notAvailable(page));
+  if (deskAvailable) {
+    // Pick/confirm the extension and log in to the queues; then ready and back.
+    const ext = page.getByLabel('Extension', { exact: true });
+    if (await ext.count()) {
+      if (!(await ext.inputValue())) await ext.fill(extNumber);
+      await page.getByRole('button', { name: 'Log in to queues' }).click();
+      await page.getByRole('button', { name: 'Log out of queues' }).and(page.locator(':enabled')).waitFor({ timeout: 5000 });
+    }
+    await page.getByRole('button', { name: /(^| )Ready$/ }).click();
+    await page.getByTestId('agent-state').getByText('Ready').waitFor({ timeout: 5000 });
+    check(true, 'the agent logs in to the queues on his extension and becomes Ready');
+    await page.keyboard.press('Alt+KeyN');
+    await page.getByTestId('agent-state').getByText('Not ready').waitFor({ timeout: 5000 });
+    check(true, 'Alt+N makes the agent not ready (first reason)');
+    await page.getByRole('button', { name: 'Log out of queues' }).click();
+    await page.getByTestId('agent-state').getByText('Logged out').waitFor({ timeout: 5000 });
+  } else {
+    console.log('NOTE: the ACD/CTI API is not on this server: the desktop shows "not available"; login to queues not exercised');
+  }
   await pageChecks(page, 'desktop');
   await shot(page, '09-desktop');
 
@@ -271,15 +431,29 @@ try {
   await page.keyboard.press('Alt+KeyW');
   check(await page.getByLabel('Notes', { exact: true }).evaluate((el) => el === document.activeElement), 'Alt+W focuses the wrap-up notes');
   await page.keyboard.type('客户要求明天回电 / call back tomorrow');
-  await page.getByLabel('Disposition code').fill('callback');
+  // The disposition: a list from GET /dispositions when the server has one, else typed.
+  const dispSelect = page.getByRole('combobox', { name: 'Disposition code' });
+  let dispText = 'callback';
+  if (await dispSelect.count()) {
+    await dispSelect.click();
+    const opt = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first();
+    dispText = await opt.getAttribute('title');
+    await opt.click();
+  } else {
+    await page.getByLabel('Disposition code').fill(dispText);
+  }
   await page.keyboard.press('Alt+KeyK');
   check(await page.getByLabel('Number to dial').evaluate((el) => el === document.activeElement), 'Alt+K focuses the dial pad');
   await page.getByRole('button', { name: 'Key 5' }).click();
   check((await page.getByLabel('Number to dial').inputValue()).endsWith('5'), 'the dial pad types into the number');
   await page.reload();
   await page.getByRole('heading', { name: 'Agent desktop' }).waitFor();
+  await page.waitForLoadState('networkidle');
   check((await page.getByLabel('Notes', { exact: true }).inputValue()) === '客户要求明天回电 / call back tomorrow', 'the wrap-up notes survive a reload');
-  check((await page.getByLabel('Disposition code').inputValue()) === 'callback', 'the disposition survives a reload');
+  const dispAfter = (await page.getByRole('combobox', { name: 'Disposition code' }).count())
+    ? await page.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: 'Disposition code' }) }).locator('.ant-select-selection-item').innerText()
+    : await page.getByLabel('Disposition code').inputValue();
+  check(dispAfter === dispText, `the disposition survives a reload (${dispAfter})`);
   await page.getByText('中文', { exact: true }).click();
   await page.getByRole('heading', { name: '坐席工作台' }).waitFor();
   check(true, 'the agent desktop switches to Chinese');

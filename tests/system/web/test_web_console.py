@@ -2,7 +2,7 @@
 
 Starts the daemon on free loopback ports with a throwaway SQLite store and the
 built console (web/dist), then runs console_test.mjs (Playwright, playwright-core
-from web/node_modules). Screenshots go to test-artifacts/web/.
+from web/node_modules). Screenshots go to $HUJIAO_BUILD_DIR/test-artifacts/web/.
 """
 import os
 import re
@@ -108,12 +108,13 @@ def test_console_in_chromium(daemon):
     assert node, "node is not installed (scripts/install-deps.sh installs nodejs)"
     chromium = os.environ.get("HUJIAO_CHROMIUM", "/usr/bin/chromium")
     assert os.access(chromium, os.X_OK), f"{chromium} missing: apt-get install chromium"
-    artifacts = os.path.join(SOURCE_DIR, "test-artifacts", "web")
+    # Screenshots are test artifacts of the build (one per page and language).
+    artifacts = os.path.join(os.environ.get("HUJIAO_BUILD_DIR", os.path.join(SOURCE_DIR, "build")), "test-artifacts", "web")
     os.makedirs(artifacts, exist_ok=True)
     env = dict(os.environ, HUJIAO_URL=daemon, HUJIAO_ADMIN_PASSWORD=ADMIN_PASSWORD,
                HUJIAO_ARTIFACTS=artifacts, HUJIAO_CHROMIUM=chromium)
     r = subprocess.run([node, os.path.join(os.path.dirname(__file__), "console_test.mjs")],
-                       env=env, capture_output=True, text=True, timeout=110)
+                       env=env, capture_output=True, text=True, timeout=280)
     print(r.stdout)
     print(r.stderr)
     assert r.returncode == 0, f"console test failed (exit {r.returncode}):\n{r.stdout[-6000:]}\n{r.stderr[-3000:]}"

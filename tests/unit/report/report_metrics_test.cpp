@@ -218,6 +218,40 @@ TEST_P(ReportMetricsTest, DayWeekMonthInATimeZone) {
   EXPECT_NUM(mar, "abandon_p90_s", 96.0);
 }
 
+TEST_P(ReportMetricsTest, MonthsInAnotherOffsetMixDayHourAndQuarterRows) {
+  // The store keeps days in UTC; a month in -08:15 reads the UTC days inside
+  // it from day rows and its edges from hour and quarter rows: same figures.
+  auto month = report("queues", {{"from", "2026-03-01T08:15:00Z"},
+                                 {"to", "2026-04-01T08:15:00Z"},
+                                 {"interval", "month"},
+                                 {"tz", "-08:15"},
+                                 {"queue_id", "q1"}});
+  ASSERT_EQ(month.at("rows").size(), 1u);
+  auto mar = row(month, "2026-03-01T08:15:00Z", "queue_id", "q1");
+  EXPECT_NUM(mar, "offered", 10);
+  EXPECT_NUM(mar, "service_level", 0.375);
+  EXPECT_NUM(mar, "longest_wait_s", 40);
+  EXPECT_NUM(mar, "aht_s", 147.5);
+  auto states = report("agent-states", {{"from", "2026-03-01T08:15:00Z"},
+                                        {"to", "2026-04-01T08:15:00Z"},
+                                        {"interval", "month"},
+                                        {"tz", "-08:15"},
+                                        {"agent_id", "a1"}});
+  auto a1 = row(states, "2026-03-01T08:15:00Z", "agent_id", "a1");
+  EXPECT_NUM(a1, "logged_in_s", 4500);
+  EXPECT_NUM(a1, "not_ready_lunch_s", 1800);
+  auto week = report("agent-states", {{"from", "2026-02-23T08:15:00Z"},
+                                      {"to", "2026-03-09T08:15:00Z"},
+                                      {"interval", "week"},
+                                      {"tz", "-08:15"},
+                                      {"agent_id", "a1"}});
+  // 07:55-08:15 UTC is the end of the local week before (-08:15).
+  EXPECT_NUM(row(week, "2026-02-23T08:15:00Z", "agent_id", "a1"),
+             "logged_in_s", 1200);
+  EXPECT_NUM(row(week, "2026-03-02T08:15:00Z", "agent_id", "a1"),
+             "logged_in_s", 3300);
+}
+
 TEST_P(ReportMetricsTest, UtcDaysReadTheDayRollups) {
   // Day-aligned in the store's day offset (UTC): answered from the day rows.
   auto day = report("queues", {{"from", "2026-03-01T00:00:00Z"},
@@ -295,7 +329,11 @@ TEST_P(ReportMetricsTest, AgentStateTime) {
                                      {"interval", "15m"},
                                      {"agent_id", "a1"}});
   ASSERT_EQ(rep.at("rows").size(), 4u);
-  const auto cols = rep.at("columns");
+  std::vector<std::string> cols;
+  for (const auto &c : rep.at("columns")) {
+    EXPECT_FALSE(c.at("label").get<std::string>().empty());
+    cols.push_back(c.at("key").get<std::string>());
+  }
   EXPECT_NE(std::find(cols.begin(), cols.end(), "not_ready_break_s"),
             cols.end());
   EXPECT_NE(std::find(cols.begin(), cols.end(), "not_ready_lunch_s"),

@@ -5,12 +5,15 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** The server's `error.details` (e.g. an invalid flow's problems by node), or []. */
+  readonly details: unknown[];
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details: unknown[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 
   /** True when the endpoint itself does not exist (yet) on this server. */
@@ -62,11 +65,11 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   if (text) {
     try {
       const parsed: unknown = JSON.parse(text);
-      const err = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      const err = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
       if (err && typeof err === 'object') {
         const code = typeof err.code === 'string' && err.code ? err.code : `http_${res.status}`;
         const message = typeof err.message === 'string' && err.message ? err.message : res.statusText || code;
-        return new ApiError(res.status, code, message);
+        return new ApiError(res.status, code, message, Array.isArray(err.details) ? err.details : []);
       }
     } catch {
       // Not JSON (a proxy's HTML page, for example): fall through to the raw text.
@@ -110,6 +113,11 @@ export class ApiClient {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
       throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e));
     }
+    return this.handle<T>(res, opts);
+  }
+
+  /** Reads a response the way request() does (errors, 401, empty bodies, JSON). */
+  async handle<T>(res: Response, opts: Pick<RequestOptions, 'noAuthRedirect'> = {}): Promise<T> {
     if (!res.ok) {
       const err = await errorFromResponse(res);
       if (res.status === 401 && !opts.noAuthRedirect) this.onUnauthorized?.();

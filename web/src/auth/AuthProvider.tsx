@@ -1,6 +1,7 @@
 // Who is logged in: the token, the /auth/me answer, and login/logout.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, tokenStore } from '../api/session';
+import { takeEarlyMe } from '../api/early';
 import type { LoginResponse, Me } from '../api/types';
 import { hasPermission } from './permissions';
 
@@ -37,9 +38,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const ctrl = new AbortController();
     setLoading(true);
     setMeError(null);
-    api
-      .get<Me>('/auth/me', undefined, ctrl.signal)
+    (takeEarlyMe<Me>(token) ?? api.get<Me>('/auth/me', undefined, ctrl.signal))
       .then((m) => {
+        if (ctrl.signal.aborted) return;
         setMe({ ...m, permissions: m.permissions ?? [], department_ids: m.department_ids ?? [] });
         setLoading(false);
       })

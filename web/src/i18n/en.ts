@@ -1,6 +1,8 @@
 // English, the reference dictionary: every key here must exist in zh-CN.ts
 // (enforced by the type of zhCN and by i18n.test.ts). "{name}" is a parameter.
-export const en = {
+import { enCc } from './en_cc';
+
+const base = {
   'app.title': 'hujiao console',
   'app.name': 'hujiao',
   'lang.switch': 'Language',
@@ -219,7 +221,7 @@ export const en = {
   'desktop.ctiName': 'The agent (CTI) service',
   'desktop.notAgent': 'You are not set up as an agent. Ask a supervisor to add you to a queue.',
   'desktop.shortcuts': 'Keyboard shortcuts',
-  'desktop.shortcutHelp': 'Keys: {ready} ready · {notReady} not ready · {answer} answer · {hangup} hang up · {hold} hold · {keypad} dial pad · {wrapup} notes',
+  'desktop.shortcutHelp': 'Keys: {ready} ready · {notReady} not ready · {answer} answer · {hangup} hang up · {hold} hold · {transfer} transfer · {keypad} dial pad · {wrapup} notes',
   'desktop.myState': 'My state',
   'desktop.stateUnknown': 'Unknown',
   'desktop.timeInState': 'Time in this state',
@@ -306,5 +308,7 @@ export const en = {
 
   'desktop.noStats': "Today's statistics are not available yet",
 };
+
+export const en = { ...base, ...enCc };
 
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,20 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import { Badge, Button, Dropdown, Layout, Menu, Space, Tooltip, Typography, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
+  AppstoreOutlined,
+  BarChartOutlined,
+  BranchesOutlined,
+  CalculatorOutlined,
+  ClusterOutlined,
+  FileSearchOutlined,
+  NotificationOutlined,
+  PhoneOutlined,
+  SoundOutlined,
+  StopOutlined,
+  SwapOutlined,
+  ApiOutlined,
+  IdcardOutlined,
+  NodeIndexOutlined,
   AuditOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
@@ -17,7 +31,7 @@ import { useI18n } from '../i18n';
 import { useAuth } from '../auth/AuthProvider';
 import { useSocketStatus } from '../ws/EventsProvider';
 import { LangSwitch } from '../components/LangSwitch';
-import { visiblePages } from './routes';
+import { GROUPS, visiblePages } from './routes';
 
 const icons: Record<string, ReactNode> = {
   desktop: <CustomerServiceOutlined />,
@@ -26,6 +40,20 @@ const icons: Record<string, ReactNode> = {
   departments: <ApartmentOutlined />,
   roles: <SafetyOutlined />,
   audit: <AuditOutlined />,
+  webhooks: <ApiOutlined />,
+  queues: <ClusterOutlined />,
+  agents: <IdcardOutlined />,
+  flows: <BranchesOutlined />,
+  blacklist: <StopOutlined />,
+  notices: <NotificationOutlined />,
+  extensions: <PhoneOutlined />,
+  trunks: <SwapOutlined />,
+  dids: <NodeIndexOutlined />,
+  dialrules: <NodeIndexOutlined />,
+  recordings: <SoundOutlined />,
+  cdrs: <FileSearchOutlined />,
+  reports: <BarChartOutlined />,
+  staffing: <CalculatorOutlined />,
 };
 
 const statusColor = { open: 'success', connecting: 'processing', reconnecting: 'warning', idle: 'default', stopped: 'default' } as const;
@@ -40,12 +68,12 @@ export function AppLayout({ children }: { children: ReactNode }) {
 
   const pages = useMemo(() => visiblePages(me?.permissions ?? []), [me]);
   const items = useMemo<MenuProps['items']>(() => {
-    const work = pages.filter((p) => p.group === 'work');
-    const admin = pages.filter((p) => p.group === 'admin');
-    const toItem = (p: (typeof pages)[number]) => ({ key: p.path, icon: icons[p.key], label: t(p.label) });
-    const out: NonNullable<MenuProps['items']> = work.map(toItem);
-    if (admin.length) {
-      out.push({ type: 'group', key: 'admin', label: t('menu.admin'), children: admin.map(toItem) });
+    const toItem = (p: (typeof pages)[number]) => ({ key: p.path, icon: icons[p.key] ?? <AppstoreOutlined />, label: t(p.label) });
+    const out: NonNullable<MenuProps['items']> = pages.filter((p) => p.group === 'work').map(toItem);
+    for (const g of GROUPS) {
+      if (g === 'work') continue;
+      const inGroup = pages.filter((p) => p.group === g);
+      if (inGroup.length) out.push({ type: 'group', key: g, label: t(`menu.group.${g}` as 'menu.group.admin'), children: inGroup.map(toItem) });
     }
     return out;
   }, [pages, t]);
@@ -70,7 +98,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
             {collapsed ? 'hj' : t('app.name')}
           </Typography.Text>
         </div>
-        <nav aria-label={t('menu.label')}>
+        <nav aria-label={t('menu.label')} style={{ overflowY: 'auto', maxHeight: 'calc(100vh - 96px)' }}>
           <Menu mode="inline" items={items} selectedKeys={selected} onClick={(e) => nav(e.key)} />
         </nav>
       </Layout.Sider>

@@ -1,54 +1,58 @@
-// The agent desktop: presence buttons with reason codes and time in state,
-// the ringing offer (screen pop), the interaction in progress, a dial pad and
-// the wrap-up form whose draft survives reloads. Wired to the CTI endpoints
-// of agentApi; when they do not exist yet (404) every control says so.
+// The agent desktop: presence with reasons and time in state, the ringing
+// offer (toast + screen pop), the interaction in progress (CallPanel), a dial
+// pad (dial out / DTMF), pickup of waiting calls, the wrap-up whose draft
+// survives reloads, and today's statistics. Live through WebSocket events;
+// when the CTI endpoints are missing (404/503) every control says so.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Dropdown, Empty, Input, Row, Space, Tag, Typography, type InputRef } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Dropdown, Input, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
 import { CheckCircleOutlined, PauseCircleOutlined, PhoneOutlined, PoweroffOutlined, StopOutlined } from '@ant-design/icons';
 import { useI18n, hasKey, type TFunction } from '../../i18n';
 import { useAuth } from '../../auth/AuthProvider';
-import { api } from '../../api/session';
+import { api, tokenStore } from '../../api/session';
+import { takeEarlyAgent } from '../../api/early';
 import { isApiError } from '../../api/client';
 import { errorText } from '../../api/errorText';
 import { useLiveEvents } from '../../ws/EventsProvider';
 import { NotAvailable } from '../../components/NotAvailable';
-import { formatDuration, formatTime } from '../../components/time';
-import { agentReducer, initialAgentState } from './agentState';
-import { agentApi, DEFAULT_REASONS } from './agentApi';
+import { formatDuration } from '../../components/time';
+import { agentReducer, initialAgentState, type Offer } from './agentState';
+import { agentApi } from './agentApi';
 import { DialPad } from './DialPad';
+import { CallPanel } from './CallPanel';
+import { DeskSide } from './DeskSide';
+import { WrapUpCard } from './WrapUpCard';
+import { useDeskData } from './useDeskData';
 import { SHORTCUTS, shortcutLabel, useShortcuts } from './shortcuts';
-import { clearDraft, loadDraft, saveDraft, type WrapUpDraft } from './wrapupDraft';
 
-function stateText(t: TFunction, s: string): string {
+export function stateText(t: TFunction, s: string): string {
   const k = `agentState.${s}`;
   return hasKey(k) ? t(k) : s;
 }
 
-function reasonText(t: TFunction, r: string): string {
+export function reasonText(t: TFunction, r: string): string {
   const k = `reason.${r}`;
   return hasKey(k) ? t(k) : r;
 }
 
-const STATE_TAG: Record<string, string> = {
-  logged_out: 'default',
-  ready: 'green',
-  not_ready: 'orange',
-  reserved: 'blue',
-  busy: 'red',
-  wrap_up: 'purple',
-};
+const STATE_TAG: Record<string, string> = { logged_out: 'default', ready: 'green', not_ready: 'orange', reserved: 'blue', busy: 'red', wrap_up: 'purple' };
 
-function storage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
+function OfferView({ offer, t }: { offer: Offer; t: TFunction }) {
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text strong style={{ fontSize: 18 }}>
+        <PhoneOutlined /> {offer.caller || t('desktop.unknownCaller')}
+      </Typography.Text>
+      <Typography.Text type="secondary">{t('desktop.viaQueue', { queue: offer.queue || '—' })}</Typography.Text>
+      {Object.keys(offer.attributes).length ? (
+        <Descriptions size="small" column={1} title={t('desktop.ivrChoices')} items={Object.entries(offer.attributes).map(([k, v]) => ({ key: k, label: k, children: v }))} />
+      ) : null}
+    </Space>
+  );
 }
 
 export default function AgentDesktopPage() {
-  const { t, lang } = useI18n();
-  const { message } = App.useApp();
+  const { t } = useI18n();
+  const { message, notification } = App.useApp();
   const { me } = useAuth();
   const userId = me?.user.id ?? '';
   const cti = useMemo(() => agentApi(api, userId), [userId]);
@@ -56,35 +60,27 @@ export default function AgentDesktopPage() {
   const [now, setNow] = useState(Date.now());
   const [device, setDevice] = useState('');
   const [number, setNumber] = useState('');
-  const [stats, setStats] = useState<Record<string, unknown> | null | 'unavailable'>(null);
-  const initialDraft = useMemo(() => loadDraft(storage(), userId), [userId]);
-  const [draft, setDraft] = useState<WrapUpDraft>(
-    initialDraft ?? { interactionId: null, disposition: '', notes: '', savedAt: '' },
-  );
-  const [draftStored, setDraftStored] = useState<boolean>(true);
+  const [transferOpen, setTransferOpen] = useState<'transfer' | 'consult' | null>(null);
   const numberRef = useRef<InputRef>(null);
   const notesRef = useRef<HTMLTextAreaElement | null>(null);
+  const available = s.availability === 'ready';
+  const data = useDeskData(cti, userId, available);
 
   const load = useCallback(async () => {
     try {
-      await cti.probe();
-    } catch (e) {
-      // 403 means the list exists but is not ours to read: go on to our own record.
-      if (isApiError(e) && e.isNotFound) return dispatch({ type: 'unavailable' });
-      if (!(isApiError(e) && e.status === 403)) return dispatch({ type: 'failed', error: errorText(t, e) });
-    }
-    try {
-      const agent = await cti.get();
+      const early = takeEarlyAgent<unknown>(tokenStore.get());
+      const agent = await cti.get(early ? early.catch((e: unknown) => (isApiError(e) ? Promise.reject(e) : api.get<unknown>('/agents'))) : undefined);
       dispatch({ type: 'loaded', agent, now: Date.now() });
     } catch (e) {
-      if (isApiError(e) && e.isNotFound) return dispatch({ type: 'not_agent' });
+      if (isApiError(e) && e.code === 'not_agent') return dispatch({ type: 'not_agent' });
+      // GET /agents answering 404 (no route) or 503: no ACD on this server.
+      if (isApiError(e) && (e.status === 404 || e.status === 501 || e.status === 503)) return dispatch({ type: 'unavailable' });
       return dispatch({ type: 'failed', error: errorText(t, e) });
     }
     try {
-      const st = await cti.stats();
-      setStats(st && typeof st === 'object' ? (st as Record<string, unknown>) : null);
-    } catch (e) {
-      setStats(isApiError(e) && e.isNotFound ? 'unavailable' : null);
+      dispatch({ type: 'interactions', items: ((await cti.interactions()) as { items?: unknown[] } | null)?.items ?? [], now: Date.now() });
+    } catch {
+      // Older servers: live events alone fill the desktop.
     }
   }, [cti, t]);
 
@@ -94,9 +90,7 @@ export default function AgentDesktopPage() {
 
   // Marks when the desktop knows the agent's situation (measured by the browser test).
   useEffect(() => {
-    if (s.availability !== 'loading' && !performance.getEntriesByName('hujiao:desktop-ready').length) {
-      performance.mark('hujiao:desktop-ready');
-    }
+    if (s.availability !== 'loading' && !performance.getEntriesByName('hujiao:desktop-ready').length) performance.mark('hujiao:desktop-ready');
   }, [s.availability]);
 
   useEffect(() => {
@@ -108,74 +102,84 @@ export default function AgentDesktopPage() {
     return () => clearInterval(id);
   }, []);
 
-  useLiveEvents((ev) => dispatch({ type: 'event', ev, agentId: userId, now: Date.now() }), ['agent.*', 'interaction.*']);
+  useLiveEvents(
+    (ev) => {
+      dispatch({ type: 'event', ev, agentId: userId, now: Date.now() });
+      if (ev.type.startsWith('interaction.')) {
+        data.reloadWaiting();
+        if (ev.type === 'interaction.ended' || ev.type === 'interaction.answered') data.reloadStats();
+      }
+    },
+    ['agent.*', 'interaction.*'],
+  );
 
-  // The wrap-up belongs to the interaction just handled; a new one starts a fresh draft
-  // only when the previous draft was empty (never overwrite typed notes).
-  useEffect(() => {
-    if (s.wrapUpFor && s.wrapUpFor !== draft.interactionId && !draft.notes && !draft.disposition) {
-      setDraft((d) => ({ ...d, interactionId: s.wrapUpFor }));
-    }
-  }, [s.wrapUpFor, draft.interactionId, draft.notes, draft.disposition]);
-
-  const updateDraft = (patch: Partial<WrapUpDraft>) => {
-    setDraft((d) => {
-      const next = { ...d, ...patch };
-      const saved = saveDraft(storage(), userId, next);
-      setDraftStored(saved !== null);
-      return saved ?? next;
-    });
-  };
-
-  const available = s.availability === 'ready';
-  const run = async (name: string, fn: () => Promise<unknown>, after?: () => void) => {
+  const run = (name: string, fn: () => Promise<unknown>, after?: () => void) => {
     if (!available || s.pending) return;
     dispatch({ type: 'pending', action: name });
-    try {
-      await fn();
-      after?.();
-      dispatch({ type: 'pending', action: null });
-      // The state change arrives as an event; re-read as well in case events lag.
-      void load();
-    } catch (e) {
-      dispatch({ type: 'pending', action: null });
-      message.error(errorText(t, e));
-    }
+    void (async () => {
+      try {
+        await fn();
+        after?.();
+        dispatch({ type: 'pending', action: null });
+        // The change arrives as an event; re-read as well in case events lag.
+        void load();
+      } catch (e) {
+        dispatch({ type: 'pending', action: null });
+        message.error(errorText(t, e));
+      }
+    })();
   };
 
   const loggedIn = s.state !== 'logged_out';
   const offer = s.offer;
   const active = s.active;
 
-  const doReady = () => void run('ready', () => cti.ready());
-  const doNotReady = (reason: string) => void run('not_ready', () => cti.notReady(reason));
-  const doAnswer = () => offer && void run('answer', () => cti.answer(offer.interactionId));
-  const doHangup = () => active && void run('hangup', () => cti.hangup(active.interactionId));
-  const doHold = () =>
-    active && void run('hold', () => cti.hold(active.interactionId, !active.held), () => dispatch({ type: 'held', held: !active.held }));
-  const doDial = () => number && void run('dial', () => cti.dial(number));
+  const doReady = () => run('ready', () => cti.ready());
+  const doNotReady = (reason: string) => run('not_ready', () => cti.notReady(reason));
+  const doAnswer = () => offer && run('answer', () => cti.answer(offer.interactionId), () => data.addRecent(offer.caller));
+  const doHangup = () => active && run('hangup', () => cti.hangup(active.interactionId), () => dispatch({ type: 'ended', interactionId: active.interactionId }));
+  const doHold = () => active && run('hold', () => cti.hold(active.interactionId, !active.held), () => dispatch({ type: 'held', held: !active.held }));
+  const doDial = (n = number) => n && run('dial', () => cti.dial(n), () => data.addRecent(n));
   const doDigit = (d: string) => {
-    if (active) void run('dtmf', () => cti.dtmf(active.interactionId, d));
+    if (active) run('dtmf', () => cti.dtmf(active.interactionId, d));
     else setNumber((n) => (n + d).slice(0, 32));
   };
-  const doWrapUp = () =>
-    void run(
-      'wrapup',
-      () => cti.wrapUp(draft.interactionId, draft.disposition.trim(), draft.notes),
-      () => {
-        clearDraft(storage(), userId);
-        setDraft({ interactionId: null, disposition: '', notes: '', savedAt: '' });
-        dispatch({ type: 'wrapped_up' });
-        message.success(t('desktop.wrapupDone'));
-      },
-    );
+
+  // The ringing toast: one per offer, closed when it is answered or gone.
+  const answerRef = useRef(doAnswer);
+  answerRef.current = doAnswer;
+  const toastFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (offer && toastFor.current !== offer.interactionId) {
+      if (toastFor.current) notification.destroy(toastFor.current);
+      toastFor.current = offer.interactionId;
+      notification.open({
+        key: offer.interactionId,
+        message: t('desktop.ringing', { caller: offer.caller || t('desktop.unknownCaller') }),
+        description: <OfferView offer={offer} t={t} />,
+        duration: 0,
+        placement: 'topRight',
+        role: 'alert',
+        btn: (
+          <Button type="primary" icon={<PhoneOutlined />} onClick={() => answerRef.current()}>
+            {t('desktop.answer')}
+          </Button>
+        ),
+      });
+    } else if (!offer && toastFor.current) {
+      notification.destroy(toastFor.current);
+      toastFor.current = null;
+    }
+  }, [offer, notification, t]);
+  useEffect(() => () => notification.destroy(), [notification]);
 
   useShortcuts([
     { spec: SHORTCUTS.ready, run: doReady, enabled: available && loggedIn },
-    { spec: SHORTCUTS.notReady, run: () => doNotReady(DEFAULT_REASONS[0]), enabled: available && loggedIn },
-    { spec: SHORTCUTS.answer, run: doAnswer, enabled: available && !!offer },
-    { spec: SHORTCUTS.hangup, run: doHangup, enabled: available && !!active },
-    { spec: SHORTCUTS.hold, run: doHold, enabled: available && !!active },
+    { spec: SHORTCUTS.notReady, run: () => doNotReady(data.reasons[0] ?? 'break'), enabled: available && loggedIn },
+    { spec: SHORTCUTS.answer, run: () => void doAnswer(), enabled: available && !!offer },
+    { spec: SHORTCUTS.hangup, run: () => void doHangup(), enabled: available && !!active },
+    { spec: SHORTCUTS.hold, run: () => void doHold(), enabled: available && !!active },
+    { spec: SHORTCUTS.transfer, run: () => setTransferOpen('transfer'), enabled: available && !!active },
     { spec: SHORTCUTS.keypad, run: () => numberRef.current?.focus(), enabled: true },
     { spec: SHORTCUTS.wrapup, run: () => notesRef.current?.focus(), enabled: true },
   ]);
@@ -185,67 +189,38 @@ export default function AgentDesktopPage() {
 
   return (
     <section aria-labelledby="desktop-title">
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
         <Typography.Title level={4} id="desktop-title" style={{ margin: 0 }}>
           {t('desktop.title')}
         </Typography.Title>
-        <Typography.Text type="secondary" aria-label={t('desktop.shortcuts')}>
-          {t('desktop.shortcutHelp', {
-            ready: sc('ready'),
-            notReady: sc('notReady'),
-            answer: sc('answer'),
-            hangup: sc('hangup'),
-            hold: sc('hold'),
-            keypad: sc('keypad'),
-            wrapup: sc('wrapup'),
-          })}
+        <Typography.Text type="secondary" aria-label={t('desktop.shortcuts')} style={{ fontSize: 12 }}>
+          {t('desktop.shortcutHelp', { ready: sc('ready'), notReady: sc('notReady'), answer: sc('answer'), hangup: sc('hangup'), hold: sc('hold'), transfer: sc('transfer'), keypad: sc('keypad'), wrapup: sc('wrapup') })}
         </Typography.Text>
       </Space>
 
       {s.availability === 'unavailable' ? <NotAvailable what={t('desktop.ctiName')} path="/api/v1/agents" /> : null}
       {s.availability === 'not_agent' ? <Alert type="warning" showIcon message={t('desktop.notAgent')} /> : null}
       {s.availability === 'error' ? (
-        <Alert
-          type="error"
-          showIcon
-          message={s.error}
-          action={
-            <Button size="small" onClick={() => void load()}>
-              {t('boundary.retry')}
-            </Button>
-          }
-        />
+        <Alert type="error" showIcon message={s.error} action={<Button size="small" onClick={() => void load()}>{t('boundary.retry')}</Button>} />
       ) : null}
 
-      <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+      <Row gutter={[12, 12]} style={{ marginTop: 8 }}>
         <Col xs={24} lg={9}>
           <Card size="small" title={t('desktop.myState')}>
             <Space direction="vertical" style={{ width: '100%' }}>
               <Space wrap>
                 <Tag color={STATE_TAG[s.state] ?? 'default'} style={{ fontSize: 14, padding: '2px 8px' }} data-testid="agent-state">
-                  {s.availability === 'ready' ? stateText(t, s.state) : t('desktop.stateUnknown')}
+                  {available ? stateText(t, s.state) : t('desktop.stateUnknown')}
                 </Tag>
                 {s.reason ? <Typography.Text type="secondary">{reasonText(t, s.reason)}</Typography.Text> : null}
-                <Typography.Text aria-label={t('desktop.timeInState')} style={{ fontVariantNumeric: 'tabular-nums', fontSize: 16 }}>
+                <Typography.Text aria-label={t('desktop.timeInState')} data-testid="time-in-state" style={{ fontVariantNumeric: 'tabular-nums', fontSize: 16 }}>
                   {available ? formatDuration(inState) : '—'}
                 </Typography.Text>
               </Space>
               {!loggedIn ? (
                 <Space.Compact style={{ width: '100%' }}>
-                  <Input
-                    aria-label={t('desktop.extension')}
-                    placeholder={t('desktop.extension')}
-                    value={device}
-                    onChange={(e) => setDevice(e.target.value.trim())}
-                    disabled={!available}
-                  />
-                  <Button
-                    type="primary"
-                    icon={<PoweroffOutlined />}
-                    disabled={!available || !device}
-                    loading={s.pending === 'login'}
-                    onClick={() => void run('login', () => cti.login(device))}
-                  >
+                  <Input aria-label={t('desktop.extension')} placeholder={t('desktop.extension')} value={device} onChange={(e) => setDevice(e.target.value.trim())} disabled={!available} />
+                  <Button type="primary" icon={<PoweroffOutlined />} disabled={!available || !device} loading={s.pending === 'login'} onClick={() => run('login', () => cti.login(device))}>
                     {t('desktop.login')}
                   </Button>
                 </Space.Compact>
@@ -253,32 +228,18 @@ export default function AgentDesktopPage() {
                 <Typography.Text type="secondary">{t('desktop.onExtension', { device: s.device || '—' })}</Typography.Text>
               )}
               <Space wrap>
-                <Button
-                  icon={<CheckCircleOutlined />}
-                  disabled={!available || !loggedIn || s.state === 'ready'}
-                  loading={s.pending === 'ready'}
-                  onClick={doReady}
-                  title={sc('ready')}
-                >
+                <Button icon={<CheckCircleOutlined />} disabled={!available || !loggedIn || s.state === 'ready'} loading={s.pending === 'ready'} onClick={doReady} title={sc('ready')}>
                   {t('desktop.ready')}
                 </Button>
                 <Dropdown
                   disabled={!available || !loggedIn}
-                  menu={{
-                    items: DEFAULT_REASONS.map((r) => ({ key: r, label: reasonText(t, r) })),
-                    onClick: (e) => doNotReady(e.key),
-                  }}
+                  menu={{ items: data.reasons.map((r) => ({ key: r, label: reasonText(t, r) })), onClick: (e) => doNotReady(e.key) }}
                 >
-                  <Button icon={<PauseCircleOutlined />} loading={s.pending === 'not_ready'} title={sc('notReady')}>
+                  <Button icon={<PauseCircleOutlined />} loading={s.pending === 'not_ready'} title={sc('notReady')} disabled={!available || !loggedIn}>
                     {t('desktop.notReady')}
                   </Button>
                 </Dropdown>
-                <Button
-                  icon={<StopOutlined />}
-                  disabled={!available || !loggedIn}
-                  loading={s.pending === 'logout'}
-                  onClick={() => void run('logout', () => cti.logout())}
-                >
+                <Button icon={<StopOutlined />} disabled={!available || !loggedIn} loading={s.pending === 'logout'} onClick={() => run('logout', () => cti.logout())}>
                   {t('desktop.logout')}
                 </Button>
               </Space>
@@ -286,22 +247,11 @@ export default function AgentDesktopPage() {
           </Card>
 
           <Card size="small" title={t('desktop.incoming')} style={{ marginTop: 12 }}>
-            <div aria-live="assertive" role="region" aria-label={t('desktop.incoming')}>
+            <div aria-live="assertive" role="region" aria-label={t('desktop.incoming')} data-testid="offer">
               {offer ? (
-                <Space direction="vertical" style={{ width: '100%' }} data-testid="offer">
-                  <Typography.Text strong style={{ fontSize: 18 }}>
-                    <PhoneOutlined /> {offer.caller || t('desktop.unknownCaller')}
-                  </Typography.Text>
-                  <Typography.Text type="secondary">{t('desktop.viaQueue', { queue: offer.queue || '—' })}</Typography.Text>
-                  {Object.keys(offer.attributes).length ? (
-                    <Descriptions
-                      size="small"
-                      column={1}
-                      title={t('desktop.ivrChoices')}
-                      items={Object.entries(offer.attributes).map(([k, v]) => ({ key: k, label: k, children: v }))}
-                    />
-                  ) : null}
-                  <Button type="primary" icon={<PhoneOutlined />} onClick={doAnswer} loading={s.pending === 'answer'} title={sc('answer')}>
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <OfferView offer={offer} t={t} />
+                  <Button type="primary" icon={<PhoneOutlined />} onClick={() => void doAnswer()} loading={s.pending === 'answer'} title={sc('answer')}>
                     {t('desktop.answer')}
                   </Button>
                 </Space>
@@ -313,20 +263,18 @@ export default function AgentDesktopPage() {
 
           <Card size="small" title={t('desktop.current')} style={{ marginTop: 12 }}>
             {active ? (
-              <Space direction="vertical" style={{ width: '100%' }}>
-                <Typography.Text strong>{active.caller || t('desktop.unknownCaller')}</Typography.Text>
-                <Typography.Text style={{ fontVariantNumeric: 'tabular-nums' }}>
-                  {formatDuration((now - active.since) / 1000)} {active.held ? <Tag color="orange">{t('desktop.onHold')}</Tag> : null}
-                </Typography.Text>
-                <Space wrap>
-                  <Button onClick={doHold} loading={s.pending === 'hold'} title={sc('hold')}>
-                    {active.held ? t('desktop.unhold') : t('desktop.hold')}
-                  </Button>
-                  <Button danger onClick={doHangup} loading={s.pending === 'hangup'} title={sc('hangup')}>
-                    {t('desktop.hangup')}
-                  </Button>
-                </Space>
-              </Space>
+              <CallPanel
+                active={active}
+                now={now}
+                pending={s.pending}
+                cti={cti}
+                run={run}
+                onHold={() => void doHold()}
+                onHangup={() => void doHangup()}
+                setConsulting={(on) => dispatch({ type: 'consulting', on })}
+                transferOpen={transferOpen}
+                setTransferOpen={setTransferOpen}
+              />
             ) : (
               <Typography.Text type="secondary">{t('desktop.noCurrent')}</Typography.Text>
             )}
@@ -339,82 +287,76 @@ export default function AgentDesktopPage() {
               ref={numberRef}
               value={number}
               onChange={setNumber}
-              onDial={doDial}
+              onDial={() => void doDial()}
               onDigit={doDigit}
               inCall={!!active}
               disabled={!!active && !available}
               dialDisabled={!available || !loggedIn || !!s.pending}
             />
+            {!active && data.recent.length ? (
+              <Select
+                style={{ width: '100%', marginTop: 8 }}
+                aria-label={t('desktop.recent')}
+                placeholder={t('desktop.recent')}
+                value={null}
+                onChange={(v: string) => setNumber(v)}
+                options={data.recent.map((n) => ({ value: n, label: n }))}
+              />
+            ) : null}
           </Card>
+          <DeskSide
+            waiting={data.waiting}
+            canPickup={available && loggedIn && !active && !s.pending}
+            onPickup={(id) => run('pickup', () => cti.pickup(id))}
+          />
         </Col>
 
         <Col xs={24} md={12} lg={9}>
-          <Card size="small" title={t('desktop.wrapup')}>
-            <Space direction="vertical" style={{ width: '100%' }}>
-              <Input
-                aria-label={t('desktop.disposition')}
-                placeholder={t('desktop.disposition')}
-                value={draft.disposition}
-                onChange={(e) => updateDraft({ disposition: e.target.value })}
-                maxLength={64}
-              />
-              <Input.TextArea
-                ref={(r) => {
-                  notesRef.current = r?.resizableTextArea?.textArea ?? null;
-                }}
-                aria-label={t('desktop.notes')}
-                placeholder={t('desktop.notesPlaceholder')}
-                value={draft.notes}
-                onChange={(e) => updateDraft({ notes: e.target.value })}
-                autoSize={{ minRows: 4, maxRows: 10 }}
-                maxLength={4000}
-              />
-              <Typography.Text type={draftStored ? 'secondary' : 'danger'} style={{ fontSize: 12 }} data-testid="draft-status">
-                {!draftStored
-                  ? t('desktop.draftNotStored')
-                  : draft.savedAt
-                    ? t('desktop.draftSaved', { time: formatTime(draft.savedAt, lang) })
-                    : t('desktop.draftEmpty')}
-              </Typography.Text>
-              <Space wrap>
-                <Button
-                  type="primary"
-                  onClick={doWrapUp}
-                  disabled={!available || (!draft.disposition.trim() && !draft.notes.trim())}
-                  loading={s.pending === 'wrapup'}
-                >
-                  {t('desktop.submitWrapup')}
-                </Button>
-                <Button
-                  onClick={() => {
-                    clearDraft(storage(), userId);
-                    setDraft({ interactionId: draft.interactionId, disposition: '', notes: '', savedAt: '' });
-                  }}
-                  disabled={!draft.disposition && !draft.notes}
-                >
-                  {t('desktop.clearDraft')}
-                </Button>
-              </Space>
-              {!available ? <Typography.Text type="secondary">{t('desktop.wrapupOffline')}</Typography.Text> : null}
-            </Space>
-          </Card>
-
-          <Card size="small" title={t('desktop.today')} style={{ marginTop: 12 }}>
-            {stats && stats !== 'unavailable' ? (
-              <Descriptions
-                size="small"
-                column={2}
-                items={Object.entries(stats)
-                  .filter(([, v]) => typeof v === 'number' || typeof v === 'string')
-                  .slice(0, 10)
-                  .map(([k, v]) => ({ key: k, label: k, children: String(v) }))}
-              />
-            ) : (
-              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('desktop.noStats')} />
-            )}
-          </Card>
+          <WrapUpCard
+            userId={userId}
+            available={available}
+            wrapUpFor={s.wrapUpFor}
+            dispositions={s.availability === 'loading' || available ? data.dispositions : null}
+            pending={s.pending}
+            notesRef={notesRef}
+            submit={(iid, disposition, notes, done) =>
+              run('wrapup', () => cti.wrapUp(iid, disposition, notes), () => {
+                done();
+                dispatch({ type: 'wrapped_up' });
+                message.success(t('desktop.wrapupDone'));
+                data.reloadStats();
+              })
+            }
+          />
+          <StatsCard stats={data.stats} />
         </Col>
       </Row>
     </section>
+  );
+}
+
+const STAT_KEYS = ['interactions', 'offers', 'rna', 'talk_s', 'hold_s', 'wrap_up_s', 'occupancy_pct'] as const;
+
+function StatsCard({ stats }: { stats: ReturnType<typeof useDeskData>['stats'] }) {
+  const { t } = useI18n();
+  const value = (k: string, v: unknown) => (typeof v !== 'number' ? String(v ?? '—') : k.endsWith('_s') ? formatDuration(v) : k.endsWith('_pct') ? `${v.toFixed(0)}%` : String(v));
+  return (
+    <Card size="small" title={t('desktop.today')} style={{ marginTop: 12 }}>
+      {stats && stats !== 'unavailable' ? (
+        <>
+          <Descriptions size="small" column={2} items={STAT_KEYS.filter((k) => k in stats).map((k) => ({ key: k, label: t(`stats.${k}`), children: value(k, stats[k]) }))} />
+          {stats.time_in_state && typeof stats.time_in_state === 'object' ? (
+            <Descriptions
+              size="small"
+              column={3}
+              title={t('stats.timeInState')}
+              items={Object.entries(stats.time_in_state as Record<string, unknown>).map(([k, v]) => ({ key: k, label: stateText(t, k), children: value('_s', v) }))}
+            />
+          ) : null}
+        </>
+      ) : (
+        <Typography.Text type="secondary">{t('desktop.noStats')}</Typography.Text>
+      )}
+    </Card>
   );
 }

@@ -55,3 +55,48 @@ describe('agentReducer', () => {
     expect(s.offer).toBeNull();
   });
 });
+
+describe('agentReducer with the CENTER contract events', () => {
+  const ready: AgentDesktopState = { ...initialAgentState, availability: 'ready' };
+
+  it('follows agent.state {agent_id, state, reason, since}', () => {
+    let s = agentReducer(ready, ev('agent.state', { agent_id: 'me', state: 'not_ready', reason: 'lunch', previous: 'ready', since: '2024-05-01T07:59:00Z' }));
+    expect(s).toMatchObject({ state: 'not_ready', reason: 'lunch', sinceMs: T0 - 60_000 });
+    s = agentReducer(s, ev('agent.state', { agent_id: 'other', state: 'busy' }));
+    expect(s.state).toBe('not_ready');
+  });
+
+  it('offer → answered → consult → ended keeps the wrap-up target; ring_no_answer drops the offer', () => {
+    const offered = ev('interaction.offered', { interaction_id: 'i9', agent_id: 'me', queue_id: 'service', customer: { number: '13800000000' }, attributes: { menu: '1', vip: true } });
+    let s = agentReducer(ready, offered);
+    expect(s.offer).toMatchObject({ interactionId: 'i9', caller: '13800000000', queue: 'service', attributes: { menu: '1', vip: 'true' } });
+    expect(agentReducer(s, ev('interaction.ring_no_answer', { interaction_id: 'i9', agent_id: 'me' })).offer).toBeNull();
+    s = agentReducer(s, ev('interaction.answered', { interaction_id: 'i9', agent_id: 'me' }));
+    expect(s.offer).toBeNull();
+    expect(s.active).toMatchObject({ interactionId: 'i9', caller: '13800000000', attributes: { menu: '1' }, held: false, consulting: false });
+    s = agentReducer(s, { type: 'consulting', on: true });
+    expect(s.active?.consulting).toBe(true);
+    s = agentReducer(s, ev('interaction.ended', { interaction_id: 'i9', agent_id: 'me' }));
+    expect(s.active).toBeNull();
+    expect(s.wrapUpFor).toBe('i9');
+  });
+
+  it('rebuilds offer, call and wrap-up from GET /agents/{id}/interactions after a reload', () => {
+    const items = [
+      { id: 'a', state: 'wrap_up', customer: { number: '1' } },
+      { id: 'b', state: 'held', queue_id: 'q', customer: { number: '2' }, answered_at: '2024-05-01T07:58:00Z' },
+      { id: 'c', state: 'ringing', customer: { number: '3' }, attributes: { lang: 'zh' } },
+    ];
+    const s = agentReducer(ready, { type: 'interactions', items, now: T0 });
+    expect(s.offer).toMatchObject({ interactionId: 'c', caller: '3', attributes: { lang: 'zh' } });
+    expect(s.active).toMatchObject({ interactionId: 'b', held: true, since: T0 - 120_000 });
+    expect(s.wrapUpFor).toBe('b');
+    expect(agentReducer(ready, { type: 'interactions', items: [items[0]], now: T0 }).wrapUpFor).toBe('a');
+  });
+
+  it('an explicit hang-up clears the call at once', () => {
+    let s = agentReducer(ready, ev('interaction.answered', { interaction_id: 'x', agent_id: 'me', customer: { number: '5' } }));
+    s = agentReducer(s, { type: 'ended', interactionId: 'x' });
+    expect(s.active).toBeNull();
+  });
+});

@@ -18,7 +18,10 @@ export interface ActiveInteraction {
   interactionId: string;
   caller: string;
   queue: string;
+  attributes: Record<string, string>;
   held: boolean;
+  /** A consultation call is up (transfer, conference or cancel come next). */
+  consulting: boolean;
   since: number;
 }
 
@@ -44,6 +47,9 @@ export type AgentAction =
   | { type: 'event'; ev: HujiaoEvent; agentId: string; now: number }
   | { type: 'pending'; action: string | null }
   | { type: 'held'; held: boolean }
+  | { type: 'consulting'; on: boolean }
+  | { type: 'interactions'; items: unknown[]; now: number }
+  | { type: 'ended'; interactionId: string }
   | { type: 'wrapped_up' };
 
 export const initialAgentState: AgentDesktopState = {
@@ -96,6 +102,33 @@ function isMine(ev: Obj, agentId: string): boolean {
   return who === agentId;
 }
 
+function toActive(o: Offer, iid: string, now: number, held = false, since = now): ActiveInteraction {
+  return { interactionId: iid, caller: o.caller, queue: o.queue, attributes: o.attributes, held, consulting: false, since };
+}
+
+/**
+ * The agent's interactions as the server lists them (GET /agents/{id}/interactions),
+ * after a reload: a ringing one is the offer, a connected or held one the active call,
+ * one in wrap_up the wrap-up to finish.
+ */
+export function fromInteractions(s: AgentDesktopState, items: unknown[], now: number): AgentDesktopState {
+  let offer: Offer | null = null;
+  let active: ActiveInteraction | null = null;
+  let wrapUpFor: string | null = s.wrapUpFor;
+  for (const raw of items) {
+    const o = obj(raw);
+    const state = str(o.state);
+    const base = readOffer(o, timeMs(o.offered_at, now));
+    if (!base) continue;
+    if (state === 'ringing' && !offer) offer = base;
+    else if ((state === 'connected' || state === 'held') && !active) {
+      active = toActive(base, base.interactionId, now, state === 'held', timeMs(o.answered_at, now));
+      wrapUpFor = base.interactionId;
+    } else if (state === 'wrap_up' && !active) wrapUpFor = base.interactionId;
+  }
+  return { ...s, offer, active, wrapUpFor };
+}
+
 export function agentReducer(s: AgentDesktopState, a: AgentAction): AgentDesktopState {
   switch (a.type) {
     case 'unavailable':
@@ -114,7 +147,7 @@ export function agentReducer(s: AgentDesktopState, a: AgentAction): AgentDesktop
         state,
         reason: str(o.reason),
         sinceMs: timeMs(o.state_since ?? o.since, state === s.state && s.sinceMs ? s.sinceMs : a.now),
-        device: str(o.device) || s.device,
+        device: str(o.device) || str(o.extension) || s.device,
         pending: null,
       };
     }
@@ -122,12 +155,22 @@ export function agentReducer(s: AgentDesktopState, a: AgentAction): AgentDesktop
       return { ...s, pending: a.action, error: a.action ? '' : s.error };
     case 'held':
       return s.active ? { ...s, active: { ...s.active, held: a.held } } : s;
+    case 'consulting':
+      return s.active ? { ...s, active: { ...s.active, consulting: a.on } } : s;
+    case 'ended':
+      return {
+        ...s,
+        offer: s.offer?.interactionId === a.interactionId ? null : s.offer,
+        active: s.active?.interactionId === a.interactionId ? null : s.active,
+      };
+    case 'interactions':
+      return fromInteractions(s, a.items, a.now);
     case 'wrapped_up':
       return { ...s, wrapUpFor: null };
     case 'event': {
       const ev = a.ev as Obj;
       const type = a.ev.type;
-      if (type === 'agent.state_changed') {
+      if (type === 'agent.state' || type === 'agent.state_changed') {
         if (!isMine(ev, a.agentId)) return s;
         const state = normalizeState(ev.to ?? ev.state);
         return {
@@ -151,12 +194,19 @@ export function agentReducer(s: AgentDesktopState, a: AgentAction): AgentDesktop
         return {
           ...s,
           offer: s.offer?.interactionId === iid ? null : s.offer,
-          active: base ? { interactionId: iid, caller: base.caller, queue: base.queue, held: false, since: a.now } : s.active,
+          active: base ? toActive(base, iid, a.now) : s.active,
           wrapUpFor: iid,
         };
       }
+      if (type === 'interaction.ring_no_answer') {
+        return s.offer?.interactionId === iid ? { ...s, offer: null } : s;
+      }
+      if (type === 'interaction.held' || type === 'interaction.unheld' || type === 'interaction.resumed') {
+        return s.active?.interactionId === iid ? { ...s, active: { ...s.active, held: type === 'interaction.held' } } : s;
+      }
       if (
         type === 'interaction.cancelled' ||
+        type === 'interaction.overflowed' ||
         type === 'interaction.ended' ||
         type === 'interaction.abandoned' ||
         type === 'interaction.transferred'

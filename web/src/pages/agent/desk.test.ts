@@ -78,3 +78,28 @@ describe('dial pad', () => {
     expect(cleanNumber('1'.repeat(40))).toHaveLength(32);
   });
 });
+
+describe('CTI lists', () => {
+  it('reads reasons and dispositions in either shape', async () => {
+    const { readReasons, readDispositions, pushRecent } = await import('./agentApi');
+    expect(readReasons({ items: ['break', 'lunch'] })).toEqual(['break', 'lunch']);
+    expect(readReasons({ items: [{ code: 'training' }, 7, null] })).toEqual(['training']);
+    expect(readReasons(null)).toEqual([]);
+    expect(readDispositions({ items: [{ code: 'sold', label: '成交' }, { code: 'cb' }, 'x', 3] })).toEqual([
+      { code: 'sold', label: '成交' },
+      { code: 'cb', label: 'cb' },
+      { code: 'x', label: 'x' },
+    ]);
+    expect(pushRecent(['1', '2', '3'], ' 2 ', 3)).toEqual(['2', '1', '3']);
+    expect(pushRecent(['1'], '')).toEqual(['1']);
+  });
+});
+
+describe('findAgent', () => {
+  it('finds this agent in the list he sees, else says not_agent', async () => {
+    const { findAgent } = await import('./agentApi');
+    expect(findAgent({ items: [{ id: 'a' }, { id: 'me', state: 'ready' }] }, 'me')).toEqual({ id: 'me', state: 'ready' });
+    expect(() => findAgent({ items: [{ id: 'a' }] }, 'me')).toThrowError(expect.objectContaining({ status: 404, code: 'not_agent' }));
+    expect(() => findAgent(null, 'me')).toThrowError(expect.objectContaining({ code: 'not_agent' }));
+  });
+});

@@ -68,4 +68,5 @@ export const SHORTCUTS = {
   hold: 'Alt+KeyO',
   keypad: 'Alt+KeyK',
   wrapup: 'Alt+KeyW',
+  transfer: 'Alt+KeyT',
 } as const;

@@ -2,7 +2,10 @@
 // plus the server's health and the live audit feed. Queues and agents come
 // from /api/v1/queues and /api/v1/agents; until the ACD API exists those
 // answer 404 and the page says so instead of inventing numbers.
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useAuth } from '../../auth/AuthProvider';
+import { DEFAULT_REASONS, readReasons } from '../agent/agentApi';
+import { AgentMenu, SupervisorBar, WaitingCalls, useSupervisor } from './supervisor';
 import { Alert, Card, Col, Descriptions, Empty, List, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { useI18n, hasKey, type MessageKey, type TFunction } from '../../i18n';
 import { api } from '../../api/session';
@@ -10,6 +13,7 @@ import { isApiError } from '../../api/client';
 import { errorText } from '../../api/errorText';
 import { useLiveEvents, useSocketStatus } from '../../ws/EventsProvider';
 import { EChart } from '../../components/EChart';
+import { allItemsQuery, isUnavailable } from '../../components/useApi';
 import { formatDuration, formatTime } from '../../components/time';
 import {
   AGENT_STATES,
@@ -48,7 +52,7 @@ function useList(path: string, onItems: (items: unknown[]) => void): Source {
   useEffect(() => {
     const ctrl = new AbortController();
     api
-      .get<unknown>(path, { limit: 500 }, ctrl.signal)
+      .get<unknown>(path, allItemsQuery(path), ctrl.signal)
       .then((body) => {
         const items = Array.isArray(body) ? body : (body as { items?: unknown[] } | null)?.items ?? [];
         onItemsRef.current(items);
@@ -56,7 +60,7 @@ function useList(path: string, onItems: (items: unknown[]) => void): Source {
       })
       .catch((e: unknown) => {
         if (ctrl.signal.aborted) return;
-        setSrc(isApiError(e) && e.isNotFound ? { status: 'unavailable' } : { status: 'error', error: e });
+        setSrc(isUnavailable(e) ? { status: 'unavailable' } : { status: 'error', error: e });
       });
     return () => ctrl.abort();
   }, [path]);
@@ -107,7 +111,7 @@ function QueueCardView({ q, t }: { q: QueueCard; t: TFunction }) {
   );
 }
 
-function AgentTileView({ a, now, t }: { a: AgentTile; now: number; t: TFunction }) {
+function AgentTileView({ a, now, t, menu }: { a: AgentTile; now: number; t: TFunction; menu?: ReactNode }) {
   const level = agentLevel(a, now);
   const secs = Math.max(0, Math.floor((now - a.sinceMs) / 1000));
   return (
@@ -121,9 +125,12 @@ function AgentTileView({ a, now, t }: { a: AgentTile; now: number; t: TFunction 
         borderRadius: 4,
       }}
     >
-      <Typography.Text strong ellipsis style={{ display: 'block' }}>
-        {a.name}
-      </Typography.Text>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+        <Typography.Text strong ellipsis>
+          {a.name}
+        </Typography.Text>
+        {menu}
+      </div>
       <Space size={4}>
         <span>{stateLabel(t, a.state)}</span>
         {a.reason ? <Typography.Text type="secondary">({a.reason})</Typography.Text> : null}
@@ -147,10 +154,28 @@ export default function WallboardPage() {
   const socket = useSocketStatus();
   const [state, dispatch] = useReducer(wallboardReducer, Date.now(), initialWallboard);
   const [now, setNow] = useState(Date.now());
-  const queuesSrc = useList('/queues', (items) => dispatch({ type: 'queues', items, now: Date.now() }));
+  const { can } = useAuth();
+  const supervising = can('agents.supervise');
+  const sup = useSupervisor();
+  const [reasons, setReasons] = useState<string[]>([...DEFAULT_REASONS]);
+  const [interactionVersion, setInteractionVersion] = useState(0);
+  useEffect(() => {
+    if (!supervising) return;
+    api
+      .get<unknown>('/agent-reasons')
+      .then((b) => {
+        const r = readReasons(b);
+        if (r.length) setReasons(r);
+      })
+      .catch(() => undefined);
+  }, [supervising]);
+  const queuesSrc = useList('/queues/stats', (items) => dispatch({ type: 'queues', items, now: Date.now() }));
   const agentsSrc = useList('/agents', (items) => dispatch({ type: 'agents', items, now: Date.now() }));
 
-  useLiveEvents((ev) => dispatch({ type: 'event', ev, now: Date.now() }));
+  useLiveEvents((ev) => {
+    dispatch({ type: 'event', ev, now: Date.now() });
+    if (ev.type.startsWith('interaction.')) setInteractionVersion((v) => v + 1);
+  });
 
   useEffect(() => {
     const id = setInterval(() => {
@@ -193,9 +218,12 @@ export default function WallboardPage() {
 
   return (
     <section aria-labelledby="wallboard-title">
-      <Typography.Title level={4} id="wallboard-title" style={{ marginTop: 0 }}>
-        {t('wallboard.title')}
-      </Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
+        <Typography.Title level={4} id="wallboard-title" style={{ margin: 0 }}>
+          {t('wallboard.title')}
+        </Typography.Title>
+        {supervising ? <SupervisorBar sup={sup} /> : null}
+      </Space>
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={8}>
           <Card size="small" title={t('wallboard.health')} style={{ height: '100%' }}>
@@ -222,7 +250,7 @@ export default function WallboardPage() {
 
         <Col span={24}>
           <Typography.Title level={5}>{t('wallboard.queues')}</Typography.Title>
-          <SourceNote src={queuesSrc} what={t('wallboard.noQueues')} path="/api/v1/queues" t={t} />
+          <SourceNote src={queuesSrc} what={t('wallboard.noQueues')} path="/api/v1/queues/stats" t={t} />
           {queuesSrc.status === 'ok' && !queues.length ? <Empty description={t('wallboard.noQueues')} /> : null}
           <Row gutter={[12, 12]}>
             {queues.map((q) => (
@@ -239,12 +267,17 @@ export default function WallboardPage() {
             {agentsSrc.status === 'ok' && !agents.length ? <Empty description={t('wallboard.noAgents')} /> : null}
             <div role="list" aria-label={t('wallboard.agentGrid')} style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 8 }}>
               {agents.map((a) => (
-                <AgentTileView key={a.id} a={a} now={now} t={t} />
+                <AgentTileView key={a.id} a={a} now={now} t={t} menu={supervising ? <AgentMenu a={a} sup={sup} reasons={reasons} /> : undefined} />
               ))}
             </div>
           </Card>
         </Col>
         <Col xs={24} lg={8}>
+          {supervising ? (
+            <div style={{ marginBottom: 12 }}>
+              <WaitingCalls queues={queues} agents={agents} sup={sup} now={now} version={interactionVersion} />
+            </div>
+          ) : null}
           <Card size="small" title={t('wallboard.feed')}>
             {state.feed.length ? (
               <List

@@ -99,3 +99,22 @@ describe('helpers', () => {
     expect(levelOf(null, THRESHOLDS.serviceLevelPct)).toBe('ok');
   });
 });
+
+describe('wallboard with the CENTER contract shapes', () => {
+  it('reads /queues/stats items and queue.stats events with agents:{state:n}', () => {
+    let s = wallboardReducer(initialWallboard(0), {
+      type: 'queues',
+      now: 1,
+      items: [{ queue_id: 'q1', name: 'service', waiting: 2, longest_wait_s: 31, offered: 10, answered: 8, abandoned: 1, service_level_pct: 75, agents: { ready: 1, busy: 2, logged_out: 3 } }],
+    });
+    expect(s.queues.q1).toMatchObject({ name: 'service', waiting: 2, longestWaitS: 31, serviceLevelPct: 75, abandonRatePct: 10, agentsByState: { ready: 1, busy: 2, logged_out: 3 } });
+    s = wallboardReducer(s, { type: 'event', now: 2, ev: { type: 'queue.stats', ts: '2026-01-01T00:00:00Z', queue_id: 'q1', waiting: 0, agents: { ready: 2, busy: 1 } } });
+    expect(s.queues.q1).toMatchObject({ name: 'service', waiting: 0, agentsByState: { ready: 2, busy: 1 } });
+  });
+
+  it('moves an agent tile on agent.state and keeps his name', () => {
+    let s = wallboardReducer(initialWallboard(0), { type: 'agents', now: 1, items: [{ id: 'u1', display_name: 'Li', state: 'ready' }] });
+    s = wallboardReducer(s, { type: 'event', now: 5, ev: { type: 'agent.state', ts: '2026-01-01T00:00:05Z', agent_id: 'u1', state: 'busy', previous: 'ready', since: '2026-01-01T00:00:04Z' } });
+    expect(s.agents.u1).toMatchObject({ name: 'Li', state: 'busy', sinceMs: Date.parse('2026-01-01T00:00:04Z') });
+  });
+});

@@ -150,7 +150,9 @@ export function readQueue(raw: unknown, prev: QueueCard | undefined, now: number
   const answered = num(s.answered) ?? prev?.answered ?? 0;
   const abandoned = num(s.abandoned) ?? prev?.abandoned ?? 0;
   const abandonRate = num(s.abandon_rate_pct) ?? (offered > 0 ? (abandoned / offered) * 100 : prev?.abandonRatePct ?? null);
-  const hasAgents = s.agents_by_state !== undefined;
+  // `agents: {ready: 2, ...}` (CENTER contract) or `agents_by_state`.
+  const byState = s.agents_by_state ?? (s.agents && typeof s.agents === 'object' ? s.agents : undefined);
+  const hasAgents = byState !== undefined;
   return {
     id,
     name: str(o.name) ?? str(s.queue_name) ?? prev?.name ?? id,
@@ -161,7 +163,7 @@ export function readQueue(raw: unknown, prev: QueueCard | undefined, now: number
     offered,
     answered,
     abandoned,
-    agentsByState: hasAgents ? agentsByState(s.agents_by_state) : prev?.agentsByState ?? {},
+    agentsByState: hasAgents ? agentsByState(byState) : prev?.agentsByState ?? {},
     updatedAt: now,
   };
 }
@@ -200,7 +202,7 @@ export function wallboardReducer(state: WallboardState, action: WallboardAction)
     case 'queues': {
       const queues: Record<string, QueueCard> = {};
       for (const item of action.items) {
-        const q = readQueue(item, state.queues[str(obj(item).id) ?? ''], action.now);
+        const q = readQueue(item, state.queues[str(obj(item).queue_id) ?? str(obj(item).id) ?? ''], action.now);
         if (q) queues[q.id] = q;
       }
       return { ...state, queues };
@@ -238,7 +240,7 @@ export function wallboardReducer(state: WallboardState, action: WallboardAction)
         const q = readQueue(ev, id ? next.queues[id] : undefined, action.now);
         return q ? { ...next, queues: { ...next.queues, [q.id]: q } } : next;
       }
-      if (ev.type === 'agent.state_changed') {
+      if (ev.type === 'agent.state' || ev.type === 'agent.state_changed') {
         const id = str(ev.agent_id) ?? str(ev.id);
         const a = readAgent(ev, id ? next.agents[id] : undefined, action.now);
         return a ? { ...next, agents: { ...next.agents, [a.id]: a } } : next;

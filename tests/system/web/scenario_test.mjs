@@ -1,0 +1,177 @@
+// The contact-center scenario in two browsers against a real hujiaod with the
+// ACD demo data (started by test_web_scenario.py): a supervisor watches the
+// wallboard while agent1001 logs in on extension 1001, a customer calls the
+// service line (DID 4002 -> queue "service") with sipp, the call pops on the
+// desktop, the agent answers, transfers it to extension 1002 and wraps up;
+// the wallboard shows each change within 1 s; the recording plays.
+// Env: HUJIAO_URL, HUJIAO_ADMIN_PASSWORD, HUJIAO_ARTIFACTS, HUJIAO_SIP_PORT,
+// HUJIAO_CALLER_PORT, HUJIAO_CALLER_RTP.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE, api, check, checkCount, cleanup, launch, login, problems, shot, watch } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CALLER = '13800138000';
+const started = Date.now();
+const waits = [];
+
+/** Resolves with the ms from `t0` to when `fn` becomes true in `page` (polled on every frame). */
+async function seenWithin(page, fn, arg, t0, what, timeout = 10_000) {
+  await page.waitForFunction(fn, arg, { polling: 'raf', timeout });
+  const ms = Date.now() - t0;
+  waits.push(`${what}: ${ms} ms`);
+  return ms;
+}
+
+const tileState = ([name, state]) =>
+  [...document.querySelectorAll('[role=listitem]')].some((el) => (el.getAttribute('aria-label') ?? '').startsWith(`${name}: ${state}`));
+
+let agentCtx;
+let supCtx;
+let caller;
+try {
+  const admin = (await api('POST', '/auth/login', null, { username: 'admin', password: process.env.HUJIAO_ADMIN_PASSWORD })).body.token;
+  supCtx = await launch();
+  agentCtx = await launch();
+  const sup = supCtx.pages()[0] ?? (await supCtx.newPage());
+  const agent = agentCtx.pages()[0] ?? (await agentCtx.newPage());
+  watch(sup, 'supervisor');
+  watch(agent, 'agent');
+
+  await login(sup, 'supervisor1', 'supervisor1-demo');
+  await sup.getByRole('heading', { name: 'Wallboard' }).waitFor();
+  await sup.getByTestId('queue-service').waitFor();
+  await sup.getByTestId('ws-status').getByText('Live').waitFor();
+  check(true, 'the supervisor sees the "service" queue on the wallboard, live');
+
+  await login(agent, 'agent1001', 'agent1001-demo');
+  await agent.getByRole('heading', { name: 'Agent desktop' }).waitFor();
+  await agent.getByTestId('agent-state').getByText(/Logged out|Ready|Not ready/).waitFor();
+  const agentName = (await api('GET', '/agents', admin)).body.items.find((a) => a.username === 'agent1001');
+  const tileName = agentName.display_name || agentName.username;
+  if (await agent.getByRole('button', { name: 'Log in to queues' }).count()) {
+    const ext = agent.getByLabel('Extension', { exact: true });
+    check((await ext.inputValue()) === '1001', 'the desktop proposes the agent\'s own extension (1001)');
+    await agent.getByRole('button', { name: 'Log in to queues' }).click();
+    await agent.getByText('On extension 1001').waitFor();
+  }
+  await agent.getByTestId('agent-state').getByText(/^(Ready|Not ready)$/).waitFor();
+  if (await agent.getByRole('button', { name: /(^| )Ready$/ }).isDisabled()) {
+    // Already ready after the login: go not ready first so that the change to Ready is measured.
+    await agent.keyboard.press('Alt+KeyN');
+    await agent.getByTestId('agent-state').getByText('Not ready').waitFor();
+  }
+  const readyResp = agent.waitForResponse((r) => r.url().endsWith('/ready') && r.request().method() === 'POST');
+  await agent.getByRole('button', { name: /(^| )Ready$/ }).click();
+  await readyResp;
+  const tReady = Date.now();
+  await agent.getByTestId('agent-state').getByText('Ready').waitFor();
+  const msReady = await seenWithin(sup, tileState, [tileName, 'Ready'], tReady, 'wallboard shows the agent Ready');
+  check(msReady < 1000, `the wallboard shows the agent Ready ${msReady} ms after the server accepted it`);
+  await shot(agent, 's01-desktop-ready');
+
+  // --- a customer calls the service line
+  caller = spawn('sipp', ['-sf', path.join(here, 'scenarios', 'caller_trunk.xml'), '-i', '127.0.0.1', '-p', process.env.HUJIAO_CALLER_PORT, '-m', '1', '-t', 'u1', '-nostdin', '-timeout', '120s', '-s', '4002', '-key', 'caller', CALLER, '-key', 'rtp', process.env.HUJIAO_CALLER_RTP, `127.0.0.1:${process.env.HUJIAO_SIP_PORT}`], { stdio: 'ignore' });
+  const toast = agent.getByRole('alert').filter({ hasText: `Incoming call from ${CALLER}` });
+  await toast.waitFor({ timeout: 15_000 });
+  const tOffer = Date.now();
+  check(true, 'the ringing toast pops on the agent desktop with the caller number');
+  const offerText = await agent.getByTestId('offer').innerText();
+  check(offerText.includes(CALLER) && /Queue: (service|客服热线)/.test(offerText), `the screen pop names the caller and the queue (${offerText.replace(/\s+/g, ' ')})`);
+  const msRinging = await seenWithin(sup, tileState, [tileName, 'Ringing'], tOffer, 'wallboard shows the agent Ringing');
+  check(msRinging < 1000, `the wallboard shows the agent Ringing ${msRinging} ms after the desktop popped`);
+  await shot(agent, 's02-desktop-ringing');
+  await shot(sup, 's03-wallboard-ringing');
+
+  // --- answer from the desktop (the phone is re-offered the call with auto-answer)
+  await toast.getByRole('button', { name: 'Answer' }).click();
+  await agent.getByTestId('current').waitFor({ timeout: 15_000 });
+  const tAnswered = Date.now();
+  check((await agent.getByTestId('current').innerText()).includes(CALLER), 'after Answer the current interaction shows the caller');
+  const msBusy = await seenWithin(sup, tileState, [tileName, 'Busy'], tAnswered, 'wallboard shows the agent Busy');
+  check(msBusy < 1000, `the wallboard shows the agent Busy ${msBusy} ms after the desktop showed the call`);
+  await shot(agent, 's04-desktop-connected');
+
+  // --- blind transfer to extension 1002
+  await agent.getByRole('button', { name: 'Transfer', exact: true }).click();
+  const dlg = agent.getByRole('dialog');
+  await dlg.getByLabel('Target', { exact: true }).fill('1002');
+  const trResp = agent.waitForResponse((r) => r.url().endsWith('/transfer'));
+  await dlg.getByRole('button', { name: 'Transfer now' }).click();
+  check((await trResp).status() < 300, 'the blind transfer to extension 1002 is accepted');
+  const tTransfer = Date.now();
+  await agent.getByText('No interaction in progress').waitFor({ timeout: 10_000 });
+  check(true, 'the desktop clears the call after the transfer');
+  const msWrap = await seenWithin(sup, tileState, [tileName, 'Wrap-up'], tTransfer, 'wallboard shows the agent in wrap-up');
+  check(msWrap < 1000, `the wallboard shows the agent in wrap-up ${msWrap} ms after the transfer was accepted`);
+
+  // --- wrap-up with a disposition and notes
+  const disp = agent.getByRole('combobox', { name: 'Disposition code' });
+  if (await disp.count()) {
+    await disp.click();
+    await agent.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first().click();
+  } else {
+    await agent.getByLabel('Disposition code').fill('transferred');
+  }
+  await agent.getByLabel('Notes', { exact: true }).fill('转给 1002 处理 / passed to 1002');
+  const wuResp = agent.waitForResponse((r) => r.url().endsWith('/wrapup'));
+  await agent.getByRole('button', { name: 'Finish wrap-up' }).click();
+  check((await wuResp).status() < 300, 'the wrap-up with disposition and notes is accepted');
+  const tWrapped = Date.now();
+  await agent.getByText('Wrap-up saved').waitFor();
+  const msAfter = await seenWithin(sup, ([name]) => [...document.querySelectorAll('[role=listitem]')].some((el) => { const l = el.getAttribute('aria-label') ?? ''; return l.startsWith(`${name}: `) && !l.startsWith(`${name}: Wrap-up`); }), [tileName], tWrapped, 'wallboard shows the agent out of wrap-up');
+  check(msAfter < 1000, `the wallboard shows the agent leave wrap-up ${msAfter} ms after the wrap-up`);
+  await shot(sup, 's05-wallboard-after');
+
+  // --- the call ends (hung up over REST); the administrator plays its recording
+  // (recordings of trunk calls belong to no department: scope "all" sees them).
+  for (const c of (await api('GET', '/calls', admin)).body.items ?? []) await api('DELETE', `/calls/${c.id}`, admin);
+  await sup.evaluate(() => localStorage.removeItem('hujiao.token'));
+  await login(sup, 'admin', process.env.HUJIAO_ADMIN_PASSWORD);
+  await sup.getByRole('heading', { name: 'Wallboard' }).waitFor();
+  await sup.goto(BASE + '/records/recordings');
+  await sup.getByRole('heading', { name: 'Recordings' }).waitFor();
+  const row = sup.getByRole('row', { name: new RegExp(CALLER) }).first();
+  for (let i = 0; i < 20 && !(await row.count()); i++) {
+    await sup.waitForTimeout(500);
+    await sup.getByRole('button', { name: 'Refresh' }).click();
+  }
+  await row.waitFor({ timeout: 5000 });
+  await row.getByRole('button', { name: `Play the recording of ${CALLER}` }).click();
+  const audio = sup.getByTestId('recording-audio');
+  await audio.waitFor({ timeout: 15_000 });
+  await sup.waitForFunction(() => {
+    const a = document.querySelector('[data-testid=recording-audio]');
+    return a && a.readyState >= 1 && a.duration > 0;
+  }, null, { timeout: 15_000 });
+  const played = await audio.evaluate(async (a) => {
+    await a.play();
+    await new Promise((r) => setTimeout(r, 600));
+    return { t: a.currentTime, d: a.duration };
+  });
+  check(played.t > 0, `the recording plays in the browser (duration ${played.d.toFixed(1)} s, at ${played.t.toFixed(2)} s after 0.6 s)`);
+  await shot(sup, 's06-recording');
+
+  check(problems.length === 0, `no console errors in either browser${problems.length ? ':\n  ' + problems.join('\n  ') : ''}`);
+  console.log('WALLBOARD ' + waits.join('; '));
+  console.log(`${checkCount()} passed, 0 failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+} catch (e) {
+  console.error(e.stack ?? String(e));
+  if (problems.length) console.error('console problems so far:\n  ' + problems.join('\n  '));
+  if (waits.length) console.error('WALLBOARD ' + waits.join('; '));
+  for (const [ctx, n] of [[agentCtx, 'agent'], [supCtx, 'supervisor']]) {
+    try {
+      const p = ctx?.pages()[0];
+      if (p) await shot(p, `scenario-failure-${n}`);
+    } catch {
+      // No screenshot; the error above says what failed.
+    }
+  }
+  process.exitCode = 1;
+} finally {
+  caller?.kill();
+  await agentCtx?.close().catch(() => undefined);
+  await supCtx?.close().catch(() => undefined);
+  cleanup();
+}
