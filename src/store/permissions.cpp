@@ -88,7 +88,6 @@ std::vector<BuiltinRole> makeBuiltins() {
 
   roles.push_back({"agent", "Handles calls and contacts; sees only his own data", "self",
                    sorted({"agents.read", "agents.control", "calls.read", "calls.control", "interactions.read",
-                           "recordings.read", "recordings.listen",
                            "interactions.control", "customers.read", "customers.write", "tickets.read",
                            "tickets.write", "kb.read", "kb.write", "events.read"})});
 

@@ -3,6 +3,7 @@
 // command, a real SQLite store in a temp dir, a VirtualClock driving the ACD's
 // TimerHeap, and the EventBus events collected in order. The test thread plays
 // the control thread.
+#include <deque>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -116,7 +117,7 @@ class FakeCalls final : public call::CallControl {
   };
   std::vector<std::string> answered;
   std::vector<std::pair<std::string, media::PlayRequest>> plays;
-  std::vector<Connect> connects;
+  std::deque<Connect> connects;  // deque: tests keep pointers to earlier connects
   std::vector<std::pair<std::string, uint64_t>> disconnects;
   std::vector<std::pair<std::string, bool>> holds;
   std::vector<std::pair<std::string, std::string>> digits;
