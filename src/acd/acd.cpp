@@ -108,25 +108,31 @@ void Acd::onTimer(uint64_t c) {
 }
 
 InteractionRec *Acd::findIx(std::string_view id) {
-  auto it = ixById_.find(id);
-  return it == ixById_.end() ? nullptr : &ixs_[it->second];
+  const uint32_t i = ixById_.find(id, [this](uint32_t x) -> std::string_view { return ixs_[x].pub.id; });
+  return i == kNone ? nullptr : &ixs_[i];
 }
 const InteractionRec *Acd::findIx(std::string_view id) const {
-  auto it = ixById_.find(id);
-  return it == ixById_.end() ? nullptr : &ixs_[it->second];
+  const uint32_t i = ixById_.find(id, [this](uint32_t x) -> std::string_view { return ixs_[x].pub.id; });
+  return i == kNone ? nullptr : &ixs_[i];
+}
+void Acd::eraseIxId(uint32_t ix) {
+  ixById_.erase(ixs_[ix].pub.id, [this](uint32_t x) -> std::string_view { return ixs_[x].pub.id; });
 }
 uint32_t Acd::findAgent(std::string_view id) const {
-  auto it = agentById_.find(id);
-  return it == agentById_.end() ? kNone : it->second;
+  return agentById_.find(id, [this](uint32_t x) -> std::string_view { return agents_[x].cfg.id; });
 }
 uint32_t Acd::findQueue(std::string_view id) const {
-  auto it = queueById_.find(id);
-  return it == queueById_.end() ? kNone : it->second;
+  return queueById_.find(id, [this](uint32_t x) -> std::string_view { return queues_[x].cfg.id; });
 }
 
 uint32_t Acd::internSkill(const std::string &name) {
-  auto [it, inserted] = skillIds_.try_emplace(name, static_cast<uint32_t>(skillIds_.size()));
-  return it->second;
+  auto keyOf = [this](uint32_t x) -> std::string_view { return skillNames_[x]; };
+  uint32_t id = skillIds_.find(name, keyOf);
+  if (id != kNone) return id;
+  id = static_cast<uint32_t>(skillNames_.size());
+  skillNames_.push_back(name);
+  skillIds_.insert(name, id);
+  return id;
 }
 
 void Acd::markDirty(QueueRec &q) {
@@ -140,11 +146,33 @@ void Acd::freeIx(uint32_t ix) {
   timers_.cancel(r.maxWaitTimer);
   timers_.cancel(r.announceTimer);
   timers_.cancel(r.ringTimer);
-  ixById_.erase(std::string_view(r.pub.id));
-  const uint32_t gen = r.gen + 1;
-  r = InteractionRec{};
-  r.gen = gen;
-  r.self = ix;
+  eraseIxId(ix);
+  // Reset in place: the strings and vectors keep their capacity for the next
+  // interaction in this slot (no allocation per interaction once warm).
+  ++r.gen;
+  r.pub.id.clear();
+  r.pub.channel = Channel::Voice;
+  r.pub.customer.number.clear();
+  r.pub.customer.email.clear();
+  r.pub.customer.chatId.clear();
+  r.pub.queueId.clear();
+  r.pub.skills.clear();
+  r.pub.priority = 0;
+  r.pub.attributes.clear();
+  r.pub.enqueuedAtUs = 0;
+  r.pub.callback = false;
+  r.pub.callbackNumber.clear();
+  r.state = IxState::Free;
+  r.queue = kNone;
+  r.bucket = nullptr;
+  r.key = detail::WaitKey{};
+  r.queueEnteredMono = 0;
+  r.prev = r.next = kNone;
+  r.offers.clear();
+  r.agent = kNone;
+  r.maxWaitTimer = r.announceTimer = r.ringTimer = 0;
+  r.hops = 0;
+  r.callbackOffered = false;
   freeIxs_.push_back(ix);
 }
 
@@ -178,7 +206,7 @@ core::Result<void> Acd::upsertQueue(const QueueConfig &config) {
   q.cfg = config;
   q.self = qi;
   q.live = true;
-  queueById_[config.id] = qi;
+  queueById_.insert(q.cfg.id, qi);
   markDirty(q);
   return {};
 }
@@ -193,9 +221,10 @@ core::Result<void> Acd::removeQueue(const std::string &queueId) {
   for (const auto &m : members) {
     AgentRec &a = agents_[m.agent];
     std::erase_if(a.queues, [qi](const detail::MemberRef &r) { return r.queue == qi; });
+    refreshEligible(a);
     reindexAgent(m.agent);
   }
-  queueById_.erase(queueId);
+  queueById_.erase(queueId, [this](uint32_t x) -> std::string_view { return queues_[x].cfg.id; });
   q.live = false;
   q.members.clear();
   q.buckets.clear();
@@ -230,7 +259,8 @@ core::Result<void> Acd::upsertAgent(const AgentConfig &config) {
     a.tisMarkMono = clock_.monoUs();
     a.stateSinceWall = clock_.nowUs();
     a.idleSinceMono = clock_.monoUs();
-    agentById_[config.id] = ai;
+    a.cfg.id = config.id;
+    agentById_.insert(a.cfg.id, ai);
   }
   AgentRec &a = agents_[ai];
   const std::string device = a.presence != Presence::LoggedOut ? a.cfg.device : std::string();
@@ -246,6 +276,7 @@ core::Result<void> Acd::upsertAgent(const AgentConfig &config) {
       it->second = std::max(it->second, s.level);
   }
   std::sort(a.skills.begin(), a.skills.end());
+  refreshEligible(a);
   reindexAgent(ai);
   routeAgent(ai);
   return {};
@@ -266,8 +297,9 @@ core::Result<void> Acd::removeAgent(const std::string &agentId) {
     markDirty(q);
   }
   a.queues.clear();
+  a.eligible.clear();
   a.live = false;
-  agentById_.erase(agentId);
+  agentById_.erase(agentId, [this](uint32_t x) -> std::string_view { return agents_[x].cfg.id; });
   freeAgents_.push_back(ai);
   return {};
 }
@@ -295,6 +327,7 @@ core::Result<void> Acd::setMembership(const Membership &m) {
     if (a.presence == Presence::Ready) ++q.presenceReady;
     markDirty(q);
   }
+  refreshEligible(a);
   reindexAgent(ai);
   routeAgent(ai);
   return {};
@@ -315,6 +348,7 @@ core::Result<void> Acd::removeMembership(const std::string &agentId, const std::
   --q.agentsByState[static_cast<std::size_t>(a.state)];
   if (a.presence == Presence::Ready) --q.presenceReady;
   markDirty(q);
+  refreshEligible(a);
   reindexAgent(ai);
   if (!q.emptyCheck) {
     q.emptyCheck = true;

@@ -9,11 +9,9 @@
 // in tests). Inputs return core::Result: bad ids or a wrong state give a
 // clear error code and change nothing.
 #include <cstdint>
-#include <deque>
 #include <random>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "acd/detail.h"
@@ -140,6 +138,7 @@ class Acd final : private TimerTarget {
   AgentRef ref(const detail::AgentRec &a) const { return AgentRef{a.cfg.id, a.cfg.device}; }
   void markDirty(detail::QueueRec &q);
   void freeIx(uint32_t ix);
+  void eraseIxId(uint32_t ix);
 
   // routing.cpp
   detail::Bucket &bucketFor(uint32_t queue, const detail::BucketKey &key);
@@ -147,10 +146,13 @@ class Acd final : private TimerTarget {
   bool availableFor(const detail::AgentRec &a, Channel c) const;
   detail::AgentKey agentKey(const detail::QueueRec &q, const detail::Bucket &b, const detail::AgentRec &a,
                             const detail::MemberRef &m, uint32_t agentIdx) const;
+  void refreshEligible(detail::AgentRec &a);
   void unindexAgent(detail::AgentRec &a);
   void reindexAgent(uint32_t agentIdx);
   bool routeInteraction(uint32_t ix);
-  void routeAgent(uint32_t agentIdx);
+  /// True when it made at least one offer (which re-indexed the agent and
+  /// updated its state already).
+  bool routeAgent(uint32_t agentIdx);
   void offer(uint32_t ix, uint32_t agentIdx);
   void waitAgain(uint32_t ix);
 
@@ -189,25 +191,27 @@ class Acd final : private TimerTarget {
   bool busy_ = false;
   std::mt19937_64 rng_;
 
-  std::deque<detail::InteractionRec> ixs_;
+  // Records live in chunked vectors (stable addresses, indexes as handles); the id
+  // indexes keep no string of their own: they compare against the record's.
+  detail::ChunkedVector<detail::InteractionRec> ixs_;
   std::vector<uint32_t> freeIxs_;
-  std::unordered_map<std::string_view, uint32_t> ixById_;  // views into InteractionRec::pub.id
-  std::deque<detail::AgentRec> agents_;
+  detail::IdIndex ixById_;  // -> ixs_[i].pub.id
+  detail::ChunkedVector<detail::AgentRec> agents_;
   std::vector<uint32_t> freeAgents_;
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
-  };
-  using IdMap = std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>>;
-  IdMap agentById_;
-  std::deque<detail::QueueRec> queues_;
+  detail::IdIndex agentById_;  // -> agents_[i].cfg.id
+  detail::ChunkedVector<detail::QueueRec, 4> queues_;
   std::vector<uint32_t> freeQueues_;
-  IdMap queueById_;
-  IdMap skillIds_;
+  detail::IdIndex queueById_;  // -> queues_[i].cfg.id
+  std::vector<std::string> skillNames_;
+  detail::IdIndex skillIds_;  // -> skillNames_[i]
+  std::vector<uint32_t> scratchOffers_;
+  AgentStateChange change_;  // reused: its strings keep their capacity
 
   detail::BucketKey scratchKey_;
   std::vector<detail::IndexEntry> scratchIndex_;
   std::vector<detail::IndexEntry> scratchMerged_;
+  std::vector<detail::SetOp<detail::AgentKey>> scratchErases_;
+  std::vector<detail::SetOp<detail::AgentKey>> scratchInserts_;
   std::vector<uint32_t> scratchAgents_;
   std::vector<uint32_t> pendingEmptyChecks_;
   std::vector<uint32_t> dirtyQueues_;

@@ -174,7 +174,8 @@ void Acd::updateAgentState(uint32_t ai) {
     s = AgentState::NotReady;
   else
     s = AgentState::LoggedOut;
-  const std::string &reason = s == AgentState::NotReady ? a.reason : std::string();
+  static const std::string kNoReason;
+  const std::string &reason = s == AgentState::NotReady ? a.reason : kNoReason;  // no copy
   if (s == a.state && reason == a.shownReason) return;
   const int64_t nowMono = clock_.monoUs();
   const int64_t nowWall = clock_.nowUs();
@@ -189,17 +190,27 @@ void Acd::updateAgentState(uint32_t ai) {
       markDirty(q);
     }
   }
-  AgentStateChange change{a.cfg.id, a.cfg.device, from, s, reason, nowWall, nowMono - a.stateSinceMono};
+  // A member reused for every change: assigning keeps the strings' buffers.
+  AgentStateChange &change = change_;
+  change.agentId = a.cfg.id;
+  change.device = a.cfg.device;
+  change.from = from;
+  change.to = s;
+  change.reason = reason;
+  change.atUs = nowWall;
+  change.previousForUs = nowMono - a.stateSinceMono;
   a.state = s;
   a.shownReason = reason;
   a.stateSinceMono = nowMono;
   a.stateSinceWall = nowWall;
   if (options_.stateHistory > 0) {
-    StateRecord rec{s, reason, nowWall};
     if (a.history.size() < options_.stateHistory) {
-      a.history.push_back(std::move(rec));
+      a.history.push_back(StateRecord{s, reason, nowWall});
     } else {
-      a.history[a.historyNext] = std::move(rec);
+      StateRecord &rec = a.history[a.historyNext];  // assigned in place: keeps the reason's buffer
+      rec.state = s;
+      rec.reason = reason;
+      rec.atUs = nowWall;
       a.historyNext = (a.historyNext + 1) % a.history.size();
     }
   }
@@ -245,8 +256,9 @@ void Acd::finishWrapUp(uint32_t ai, uint32_t serial) {
   if (a.work.empty()) a.idleSinceMono = now;
   // Route first: an agent who gets the next interaction at once never enters
   // the available-agent indexes (no index work) and goes from wrap-up
-  // straight to reserved.
-  routeAgent(ai);
+  // straight to reserved; offer() has then re-indexed it and updated its
+  // state already.
+  if (routeAgent(ai)) return;
   reindexAgent(ai);
   updateAgentState(ai);
 }

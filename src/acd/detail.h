@@ -4,28 +4,26 @@
 // Layout for scale (10k agents, 100k waiting, 500 queues):
 // - Each queue splits its interactions into buckets by (channel, skill
 //   profile): the set of required (skill, min level). A bucket holds
-//   * waiting: interactions ordered by (priority desc, age, seq) in an
-//     order-statistics tree, so the head is O(1) and a position is O(log n);
+//   * waiting: interactions ordered by (priority desc, age, seq) in sorted
+//     blocks, so the head is O(1) and a position is O(n / 128);
 //   * agents: the available agents of the queue that satisfy the profile and
 //     have a free slot on the channel, ordered by (tier, strategy key).
 // - Routing an interaction looks at its bucket's agent set only; routing a
-//   freed agent looks at the head of each bucket of each of its queues.
-//   Neither scans agents or interactions.
+//   freed agent looks at the head of each of its eligible buckets (those of
+//   its queues whose profile it satisfies). Neither scans agents or
+//   interactions. The containers are in containers.h.
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <ext/pb_ds/assoc_container.hpp>
-#include <ext/pb_ds/tree_policy.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "acd/containers.h"
 #include "acd/timer.h"
 #include "acd/types.h"
 
 namespace hujiao::acd::detail {
-
-inline constexpr uint32_t kNone = UINT32_MAX;
 
 enum TimerKind : uint8_t { kMaxWaitTimer = 1, kAnnounceTimer = 2, kRingTimer = 3, kWrapUpTimer = 4, kStatsTimer = 5 };
 
@@ -48,17 +46,18 @@ struct BucketKey {
 
 struct WaitKey {
   int32_t negPriority = 0;
+  uint32_t ix = kNone;
   int64_t sortUs = 0;  // age: monotonic µs the customer started waiting
   uint64_t seq = 0;    // unique tie-break
-  uint32_t ix = kNone;
   friend bool operator<(const WaitKey &a, const WaitKey &b) {
     if (a.negPriority != b.negPriority) return a.negPriority < b.negPriority;
     if (a.sortUs != b.sortUs) return a.sortUs < b.sortUs;
     return a.seq < b.seq;
   }
 };
-using WaitSet = __gnu_pbds::tree<WaitKey, __gnu_pbds::null_type, std::less<WaitKey>, __gnu_pbds::rb_tree_tag,
-                                 __gnu_pbds::tree_order_statistics_node_update>;
+/// Mostly appended to (arrivals are the youngest of their priority) and taken
+/// from the front (routing): sorted blocks, not a node tree.
+using WaitSet = BlockList<WaitKey>;
 
 struct AgentKey {
   int64_t k1 = 0;  // strategy key (smaller first)
@@ -74,30 +73,11 @@ struct AgentKey {
   friend bool operator==(const AgentKey &a, const AgentKey &b) = default;
 };
 
-/// The available agents of a bucket, sorted. A contiguous sorted vector: a
-/// bucket holds tens to hundreds of agents, where binary search plus a short
-/// memmove is several times faster than a node tree (measured in bench/acd),
-/// and a random pick by rank (Random strategy) is O(1).
-class AgentSet {
- public:
-  bool empty() const { return v_.empty(); }
-  std::size_t size() const { return v_.size(); }
-  const AgentKey &front() const { return v_.front(); }
-  const AgentKey &operator[](std::size_t i) const { return v_[i]; }
-  std::vector<AgentKey>::const_iterator begin() const { return v_.begin(); }
-  std::vector<AgentKey>::const_iterator end() const { return v_.end(); }
-  std::vector<AgentKey>::const_iterator lowerBound(const AgentKey &k) const {
-    return std::lower_bound(v_.begin(), v_.end(), k);
-  }
-  void insert(const AgentKey &k) { v_.insert(std::lower_bound(v_.begin(), v_.end(), k), k); }
-  void erase(const AgentKey &k) {
-    auto it = std::lower_bound(v_.begin(), v_.end(), k);
-    if (it != v_.end() && *it == k) v_.erase(it);
-  }
-
- private:
-  std::vector<AgentKey> v_;
-};
+/// The available agents of a bucket, sorted. Contiguous: a bucket holds tens
+/// to hundreds of agents, where binary search plus a short move is several
+/// times faster than a node tree (measured in bench/acd), and a random pick
+/// by rank (Random strategy) is O(1).
+using AgentSet = GapSortedVector<AgentKey>;
 
 inline uint64_t hashOf(const BucketKey &k) {
   uint64_t h = 0xcbf29ce484222325ULL ^ static_cast<uint64_t>(k.channel);
@@ -112,7 +92,7 @@ struct Bucket {
   // Hot fields first: a freed agent reads only these for each of its buckets.
   Channel channel = Channel::Voice;
   bool hasHead = false;
-  WaitKey head;  // copy of *waiting.begin(): no tree walk to compare heads
+  WaitKey head;  // copy of waiting.front(): no block access to compare heads
   uint32_t queue = kNone;
   std::vector<ReqSkill> profile;
   WaitSet waiting;
@@ -126,7 +106,7 @@ struct Bucket {
   void removeWaiting(const WaitKey &k) {
     waiting.erase(k);
     hasHead = !waiting.empty();
-    if (hasHead) head = *waiting.begin();
+    if (hasHead) head = waiting.front();
   }
 };
 
@@ -139,7 +119,8 @@ struct IndexEntry {
 enum class IxState : uint8_t { Free, Waiting, Offered, Connected };
 
 struct InteractionRec {
-  Interaction pub;
+  // Routing state first, the public record after: the hot fields share the
+  // first two cache lines.
   uint32_t self = kNone;  // own index
   uint32_t gen = 1;
   IxState state = IxState::Free;
@@ -156,6 +137,7 @@ struct InteractionRec {
   TimerId ringTimer = 0;
   uint8_t hops = 0;  // overflow moves, bounded against loops
   bool callbackOffered = false;
+  Interaction pub;
 };
 
 enum class Phase : uint8_t { Ringing, Connected, WrapUp };
@@ -182,6 +164,15 @@ struct MemberRef {
   int position;
 };
 
+/// A bucket of one of the agent's queues whose skill profile the agent
+/// satisfies: routing and re-indexing walk these, never re-checking skills
+/// or touching buckets the agent can never serve.
+struct Eligible {
+  Bucket *bucket;
+  uint32_t member;  // index into AgentRec::queues
+  Channel channel;  // bucket->channel, kept here to skip a cold bucket early
+};
+
 struct AgentRec {
   AgentConfig cfg;
   uint32_t self = kNone;
@@ -199,7 +190,8 @@ struct AgentRec {
   std::vector<Assignment> work;
   uint32_t nextSerial = 1;
   std::vector<MemberRef> queues;
-  std::vector<IndexEntry> index;  // where it sits in bucket agent sets
+  std::vector<Eligible> eligible;  // rebuilt when skills, memberships or buckets change
+  std::vector<IndexEntry> index;   // where it sits in bucket agent sets
   int64_t idleSinceMono = 0;
   // Today.
   uint64_t offered = 0;

@@ -50,7 +50,7 @@ core::Result<void> Acd::enqueue(EnqueueRequest req) {
   r.pub.attributes = std::move(req.attributes);
   r.pub.enqueuedAtUs = clock_.nowUs();
   r.key.sortUs = clock_.monoUs();
-  ixById_.emplace(std::string_view(r.pub.id), ix);
+  ixById_.insert(r.pub.id, ix);
   admit(ix, qi, false);
   return {};
 }
@@ -175,7 +175,9 @@ void Acd::leaveQueue(uint32_t ix) {
 
 void Acd::cancelOffers(uint32_t ix, CancelReason why, uint32_t except) {
   InteractionRec &r = ixs_[ix];
-  const std::vector<uint32_t> offers = std::move(r.offers);
+  // Walk a copy (scratch, no allocation once warm); r.offers keeps its buffer.
+  std::vector<uint32_t> &offers = scratchOffers_;
+  offers.assign(r.offers.begin(), r.offers.end());
   r.offers.clear();
   for (uint32_t ai : offers) {
     if (ai == except) {
@@ -315,8 +317,7 @@ core::Result<void> Acd::interactionEnded(const std::string &interactionId) {
   HUJIAO_ACD_ENTER();
   if (!r) return err("unknown_interaction", "no interaction " + interactionId);
   const uint32_t ix = r->self;
-  const std::string agentId = agents_[r->agent].cfg.id;
-  listener_.onInteractionEvent(r->pub, InteractionEvent::Ended, agentId);
+  listener_.onInteractionEvent(r->pub, InteractionEvent::Ended, agents_[r->agent].cfg.id);
   detachFromAgent(ix);
   freeIx(ix);
   return {};
@@ -467,7 +468,7 @@ int Acd::positionOf(const InteractionRec &r) const {
   if (r.state != IxState::Waiting) return 0;
   std::size_t ahead = 0;
   for (const detail::Bucket *bucket : queues_[r.queue].bucketList)
-    if (bucket->channel == r.pub.channel) ahead += bucket->waiting.order_of_key(r.key);
+    if (bucket->channel == r.pub.channel) ahead += bucket->waiting.rank(r.key);
   return static_cast<int>(ahead) + 1;
 }
 

@@ -89,7 +89,12 @@ Bucket &Acd::bucketFor(uint32_t queue, const detail::BucketKey &key) {
   q.bucketHashes.push_back(h);
   for (const auto &m : q.members) {
     AgentRec &a = agents_[m.agent];
-    if (!availableFor(a, ref.channel) || !satisfies(a, ref.profile)) continue;
+    if (!satisfies(a, ref.profile)) continue;
+    const auto mi = static_cast<uint32_t>(
+        std::find_if(a.queues.begin(), a.queues.end(), [queue](const auto &r) { return r.queue == queue; }) -
+        a.queues.begin());
+    a.eligible.push_back(detail::Eligible{&ref, mi, ref.channel});
+    if (!availableFor(a, ref.channel)) continue;
     const detail::MemberRef mr{queue, m.level, m.position};
     const AgentKey k = agentKey(q, ref, a, mr, m.agent);
     ref.agents.insert(k);
@@ -99,6 +104,15 @@ Bucket &Acd::bucketFor(uint32_t queue, const detail::BucketKey &key) {
                    e);
   }
   return ref;
+}
+
+void Acd::refreshEligible(AgentRec &a) {
+  a.eligible.clear();
+  if (!a.live) return;
+  for (std::size_t i = 0; i < a.queues.size(); ++i)
+    for (Bucket *bucket : queues_[a.queues[i].queue].bucketList)
+      if (satisfies(a, bucket->profile))
+        a.eligible.push_back(detail::Eligible{bucket, static_cast<uint32_t>(i), bucket->channel});
 }
 
 void Acd::unindexAgent(AgentRec &a) {
@@ -112,12 +126,10 @@ void Acd::reindexAgent(uint32_t agentIdx) {
   auto &want = scratchIndex_;
   want.clear();
   if (a.live && a.presence == Presence::Ready) {
-    for (const auto &m : a.queues) {
-      QueueRec &q = queues_[m.queue];
-      for (Bucket *bucket : q.bucketList) {
-        if (!availableFor(a, bucket->channel) || !satisfies(a, bucket->profile)) continue;
-        want.push_back(detail::IndexEntry{bucket, agentKey(q, *bucket, a, m, agentIdx)});
-      }
+    for (const auto &e : a.eligible) {
+      if (!availableFor(a, e.channel)) continue;
+      const detail::MemberRef &m = a.queues[e.member];
+      want.push_back(detail::IndexEntry{e.bucket, agentKey(queues_[m.queue], *e.bucket, a, m, agentIdx)});
     }
   }
   if (want.empty() && a.index.empty()) return;
@@ -128,27 +140,38 @@ void Acd::reindexAgent(uint32_t agentIdx) {
   auto &have = a.index;  // kept sorted by bucket
   auto &merged = scratchMerged_;
   merged.clear();
+  auto &erases = scratchErases_;
+  auto &inserts = scratchInserts_;
+  erases.clear();
+  inserts.clear();
   std::size_t i = 0, j = 0;
   while (i < have.size() || j < want.size()) {
     if (j == want.size() || (i < have.size() && have[i].bucket < want[j].bucket)) {
-      have[i].bucket->agents.erase(have[i].key);
+      erases.push_back({&have[i].bucket->agents, have[i].key});
       ++i;
     } else if (i == have.size() || want[j].bucket < have[i].bucket) {
-      want[j].bucket->agents.insert(want[j].key);
+      inserts.push_back({&want[j].bucket->agents, want[j].key});
       merged.push_back(want[j]);
       ++j;
     } else {
       if (have[i].key == want[j].key) {
         merged.push_back(have[i]);
       } else {
-        have[i].bucket->agents.erase(have[i].key);
-        want[j].bucket->agents.insert(want[j].key);
+        erases.push_back({&have[i].bucket->agents, have[i].key});
+        inserts.push_back({&want[j].bucket->agents, want[j].key});
         merged.push_back(want[j]);
       }
       ++i;
       ++j;
     }
   }
+  // Erases first: a bucket whose key changed is in both lists (one set per
+  // op list, so positions found in a batch stay valid while it is applied).
+  detail::batchLowerBound(erases);
+  for (const auto &op : erases)
+    if (op.pos < op.set->last() && op.set->raw()[op.pos] == op.key) op.set->eraseAt(op.pos);
+  detail::batchLowerBound(inserts);
+  for (const auto &op : inserts) op.set->insertAt(op.pos, op.key);
   have.swap(merged);
 }
 
@@ -192,25 +215,25 @@ bool Acd::routeInteraction(uint32_t ix) {
   }
 }
 
-void Acd::routeAgent(uint32_t agentIdx) {
-  for (;;) {
+bool Acd::routeAgent(uint32_t agentIdx) {
+  for (bool offered = false;; offered = true) {
     AgentRec &a = agents_[agentIdx];
-    if (!a.live || a.presence != Presence::Ready) return;
+    if (!a.live || a.presence != Presence::Ready) return offered;
     // The best head among the buckets this agent can serve: own tier first,
     // then the interaction order (priority, age).
     const detail::WaitKey *best = nullptr;
     int bestTier = 0;
-    for (const auto &m : a.queues) {
-      for (Bucket *bucket : queues_[m.queue].bucketList) {
-        if (!bucket->hasHead || !availableFor(a, bucket->channel)) continue;
-        const detail::WaitKey &head = bucket->head;
-        if (best && (m.level > bestTier || (m.level == bestTier && !(head < *best)))) continue;
-        if (!satisfies(a, bucket->profile)) continue;
-        best = &head;
-        bestTier = m.level;
-      }
+    // The bucket headers are scattered: ask for all of them before reading.
+    for (const auto &e : a.eligible) __builtin_prefetch(e.bucket);
+    for (const auto &e : a.eligible) {
+      if (!availableFor(a, e.channel) || !e.bucket->hasHead) continue;
+      const int level = a.queues[e.member].level;
+      const detail::WaitKey &head = e.bucket->head;
+      if (best && (level > bestTier || (level == bestTier && !(head < *best)))) continue;
+      best = &head;
+      bestTier = level;
     }
-    if (!best) return;
+    if (!best) return offered;
     offer(best->ix, agentIdx);
   }
 }
