@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <queue>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,8 +36,10 @@ struct Call {
   std::string tag;
   int rtpFd = -1;
   int rtpPort = 0;
-  Clock::time_point invited, answered, firstRtp, firstVoice, byeAt;
-  bool gotAnswer = false, gotRtp = false, gotVoice = false, byeSent = false, done = false, failed = false;
+  Clock::time_point invited, answered, firstRtp, firstVoice, byeAt, retransmitAt;
+  int retransmits = 0;
+  std::string inviteMsg;
+  bool gotResponse = false, gotAnswer = false, gotRtp = false, gotVoice = false, byeSent = false, done = false, failed = false;
   std::string toHeader, contactUri;
 };
 
@@ -152,6 +155,8 @@ int main(int argc, char** argv) {
                     ">\r\nMax-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " +
                     std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
     c.invited = Clock::now();
+    c.retransmitAt = c.invited + std::chrono::milliseconds(500);  // RFC 3261 timer A (T1)
+    c.inviteMsg = m;
     send(m);
   };
   auto inDialog = [&](Call& c, const char* method, int cseq) {
@@ -166,7 +171,15 @@ int main(int argc, char** argv) {
 
   const auto start = Clock::now();
   const auto interval = std::chrono::duration<double>(1.0 / cps);
-  int next = 0, finished = 0;
+  int next = 0, finished = 0, retransmissions = 0;
+  struct Timer {
+    Clock::time_point at;
+    int index;
+    bool bye;
+    bool operator>(const Timer& o) const { return at > o.at; }
+  };
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  std::map<int, int> finalCodes;
   std::vector<char> buf(65536);
   epoll_event events[256];
   auto deadline = start + std::chrono::seconds(seconds) + std::chrono::milliseconds(holdMs) + std::chrono::seconds(10);
@@ -175,10 +188,22 @@ int main(int argc, char** argv) {
     while (next < total && now >= start + std::chrono::duration_cast<Clock::duration>(interval * next)) {
       calls[next].index = next;
       invite(calls[next]);
+      timers.push(Timer{calls[next].retransmitAt, next, false});
       ++next;
     }
-    for (auto& c : calls) {
-      if (c.gotAnswer && !c.byeSent && now >= c.byeAt) {
+    // Timers in a heap: scanning every call each millisecond would take the CPU the daemon needs.
+    while (!timers.empty() && timers.top().at <= now) {
+      const Timer t = timers.top();
+      timers.pop();
+      Call& c = calls[t.index];
+      if (!t.bye && !c.gotResponse && !c.done && c.retransmits < 6) {
+        // A UA over UDP retransmits an INVITE nobody answered (timer A doubles).
+        ++c.retransmits;
+        ++retransmissions;
+        c.retransmitAt = now + std::chrono::milliseconds(500 << c.retransmits);
+        timers.push(Timer{c.retransmitAt, c.index, false});
+        send(c.inviteMsg);
+      } else if (t.bye && c.gotAnswer && !c.byeSent) {
         c.byeSent = true;
         inDialog(c, "BYE", 2);
       }
@@ -204,6 +229,10 @@ int main(int argc, char** argv) {
           if (!c.gotVoice && (p[1] & 0x7F) == 0 && !silent(p + 12, static_cast<size_t>(r - 12))) {
             c.gotVoice = true;
             c.firstVoice = t;
+            // Measured: stop reading this call's RTP (the socket's buffer fills and the kernel drops the rest),
+            // so the load generator does not compete with the daemon for the CPU.
+            epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+            break;
           }
           continue;
         }
@@ -228,10 +257,13 @@ int main(int argc, char** argv) {
         int code = std::atoi(msg.c_str() + 8);
         std::string cseq = header(msg, "CSeq");
         if (cseq.find("INVITE") != std::string::npos) {
+          c.gotResponse = true;
+          if (code >= 200 && !c.gotAnswer && !c.done) ++finalCodes[code];
           if (code == 200 && !c.gotAnswer) {
             c.gotAnswer = true;
             c.answered = t;
             c.byeAt = t + std::chrono::milliseconds(holdMs);
+            timers.push(Timer{c.byeAt, c.index, true});
             c.toHeader = header(msg, "To");
             std::string contact = header(msg, "Contact");
             auto lt = contact.find('<'), gt = contact.find('>');
@@ -273,7 +305,11 @@ int main(int argc, char** argv) {
   }
   std::printf("ivr_load: %d calls offered at %.0f/s over %.2f s (achieved %.1f calls/s), run %.1f s\n", next, cps,
               lastInvite, lastInvite > 0 ? (next - 1) / lastInvite : 0.0, elapsed);
-  std::printf("  answered %d, failed %d, heard RTP %d, heard a prompt %d\n", answered, failed, rtp, voice);
+  std::printf("  answered %d, failed %d, heard RTP %d, heard a prompt %d; INVITE retransmissions %d\n", answered,
+              failed, rtp, voice, retransmissions);
+  std::printf("  final responses:");
+  for (const auto& [code, count] : finalCodes) std::printf(" %d x%d", code, count);
+  std::printf("\n");
   std::printf("  INVITE -> 200 OK ms: p50 %.1f p95 %.1f p99 %.1f max %.1f\n", pct(setup, 50), pct(setup, 95),
               pct(setup, 99), pct(setup, 100));
   std::printf("  200 OK -> first RTP ms: p50 %.1f p95 %.1f p99 %.1f max %.1f\n", pct(toRtp, 50), pct(toRtp, 95),

@@ -15,6 +15,20 @@ sys.path.insert(0, os.path.join(SRC, "tests", "system", "telephony"))
 import telib  # noqa: E402
 
 
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def started(d):
+    try:
+        return d.metric("hujiao_ivr_calls_started_total")
+    except AssertionError:
+        return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cps", type=float, default=500)
@@ -40,8 +54,16 @@ def main():
                        check=False, stdout=subprocess.DEVNULL)
         print(f"load: {a.cps:.0f} calls/s for {a.seconds} s, each held {a.hold_ms} ms, media workers {a.workers}",
               flush=True)
+        started0 = started(d)
+        cpu0, load0 = cpu_seconds(d.proc.pid), os.getloadavg()[0]
         r = subprocess.run([load, "--sip", sip, "--did", "4001", "--cps", str(a.cps), "--seconds", str(a.seconds),
                             "--hold-ms", str(a.hold_ms)], check=False)
+        cpu = cpu_seconds(d.proc.pid) - cpu0
+        calls = max(started(d) - started0, 1)  # calls that entered the flow
+        # Load-independent figure: the daemon's CPU time per call (SIP + IVR + media for the whole call).
+        print(f"  hujiaod CPU {cpu:.2f} s for {calls:.0f} calls that entered the flow: {1000 * cpu / calls:.2f} ms CPU per call "
+              f"(= {calls / cpu if cpu > 0 else 0:.0f} calls per CPU-second); load average {load0:.2f} -> "
+              f"{os.getloadavg()[0]:.2f}", flush=True)
         for m in ("hujiao_ivr_calls_started_total", "hujiao_ivr_calls_ended_total"):
             try:
                 print(f"  {m} {d.metric(m):.0f}")

@@ -95,7 +95,10 @@ bool IvrCalls::start(const call::AppCallInfo& info, std::shared_ptr<const ivr::F
   byKey_[c->key] = c.get();
   calls_[info.callId] = std::move(c);
   d_.router->own(info.callId, this);
-  if (d_.options.inbandDtmf) (void)d_.calls->detectDigits(info.callId, true);
+  // Every flow may ask for digits. The media plane parses RFC 4733 telephone-events
+  // (and runs the in-band detector on callers without telephone-event) only on legs
+  // where control turned detection on: without this, menus never hear a digit.
+  (void)d_.calls->detectDigits(info.callId, true);
   if (started_) started_->inc();
   feed(ref, ivr::event::Started{});
   return true;

@@ -2,6 +2,7 @@
 // (pool threads).
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <set>
 
@@ -155,7 +156,14 @@ core::Result<VoicemailRow> IvrService::getVoicemail(const std::string& id) { ret
 std::string IvrService::voicemailFile(const VoicemailRow& v) const {
   if (!v.path.empty() && v.path[0] == '/') return v.path;
   if (recordingsDir_.empty()) return v.path;
-  return recordingsDir_ + "/" + v.path;
+  // The media engine reports the path it wrote, already under media.recordings_dir
+  // (relative to the daemon's working directory): don't prefix it twice.
+  const auto dir = std::filesystem::path(recordingsDir_).lexically_normal();
+  const auto path = std::filesystem::path(v.path).lexically_normal();
+  if (path.lexically_relative(dir).native().rfind("..", 0) != 0 && !path.lexically_relative(dir).empty()) {
+    return path.string();
+  }
+  return (dir / path).string();
 }
 
 core::Result<store::Page<CallbackRow>> IvrService::listCallbacks(int64_t limit, int64_t offset) {

@@ -14,7 +14,10 @@ void addIvrConfig(core::ConfigSchema& s) {
   s.stringMap("ivr", "tts_voices", d.ttsVoices, "espeak-ng voice per flow language (zh -> cmn, en -> en)");
   s.integer("ivr", "http_threads", d.httpThreads, 1, 64, "Worker threads for the flows' HTTP look-ups");
   s.string("ivr", "voicemail_dir", d.voicemailDir, "Voicemail files, relative to media.recordings_dir");
-  s.boolean("ivr", "inband_dtmf", d.inbandDtmf, "Also detect in-band DTMF tones on IVR calls (RFC 4733 always)");
+  // Kept so existing configs still load: digit detection is always on for IVR calls
+  // (RFC 4733 when the caller negotiated telephone-event, in-band tones otherwise).
+  s.boolean("ivr", "inband_dtmf", true,
+            "Deprecated, no effect: IVR calls always detect digits (RFC 4733 when negotiated, else in-band tones)");
 }
 
 BlacklistPolicy blacklistPolicyFrom(const core::Config& c) {
@@ -33,7 +36,6 @@ IvrRuntimeOptions runtimeOptionsFrom(const core::Config& c) {
   o.ttsVoices = c.getStringMap("ivr.tts_voices");
   o.httpThreads = static_cast<int>(c.getInt("ivr.http_threads"));
   o.voicemailDir = c.getString("ivr.voicemail_dir");
-  o.inbandDtmf = c.getBool("ivr.inband_dtmf");
   return o;
 }
 

@@ -23,7 +23,6 @@ struct IvrRuntimeOptions {
   std::map<std::string, std::string> ttsVoices{{"zh", "cmn"}, {"en", "en"}};  // flow language -> espeak-ng voice
   int httpThreads = 4;
   std::string voicemailDir = "voicemail";  // relative to media.recordings_dir
-  bool inbandDtmf = false;                 // also detect DTMF tones in the audio
 };
 IvrRuntimeOptions runtimeOptionsFrom(const core::Config& config);
 

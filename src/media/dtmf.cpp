@@ -118,8 +118,28 @@ void InbandDtmfDetector::onTone(void* user, int code, int /*level*/, int /*delay
   }
 }
 
+int InbandDtmfDetector::gap(int samples, DtmfDigit* out, int max) {
+  doneCount_ = 0;
+  gapSamples_ += samples;
+  if (gapSamples_ >= int64_t{kGapReleaseMs} * 8) {
+    // The stream stopped: a tone still on ends where the audio ended; report it.
+    if (current_ != 0) {
+      release();
+      held_ = current_;
+      heldStart_ = startSample_;
+      heldEnd_ = samples_;
+      current_ = 0;
+    }
+    if (held_) release();
+  }
+  int n = std::min(doneCount_, max);
+  std::copy(done_, done_ + n, out);
+  return n;
+}
+
 int InbandDtmfDetector::process(const int16_t* pcm, int samples, DtmfDigit* out, int max) {
   doneCount_ = 0;
+  gapSamples_ = 0;
   // Feed in small blocks so the sample clock in the callback is precise enough.
   for (int off = 0; off < samples; off += 40) {
     int n = std::min(40, samples - off);

@@ -68,6 +68,11 @@ class InbandDtmfDetector {
   InbandDtmfDetector& operator=(const InbandDtmfDetector&) = delete;
   /// Returns the number of finished digits written to out (at most `max`).
   int process(const int16_t* pcm, int samples, DtmfDigit* out, int max);
+  /// A frame with no received audio (jitter-buffer underrun, concealment): not fed to
+  /// the detector, so a network gap inside a tone does not split it into two key
+  /// presses; a digit held at the gap is released after `kGapReleaseMs` of it.
+  int gap(int samples, DtmfDigit* out, int max);
+  static constexpr int kGapReleaseMs = 200;
 
  private:
   static void onTone(void* self, int code, int level, int delay);
@@ -83,6 +88,7 @@ class InbandDtmfDetector {
   char held_ = 0;
   int64_t heldStart_ = 0;
   int64_t heldEnd_ = 0;
+  int64_t gapSamples_ = 0;  // consecutive samples with no received audio
   void release();
 };
 

@@ -132,7 +132,7 @@ bool JitterBuffer::decodeNext(Codec& codec) {
   return false;
 }
 
-void JitterBuffer::get(Codec& codec, int16_t* out) {
+bool JitterBuffer::get(Codec& codec, int16_t* out) {
   if (!playing_) {
     // Start once the target delay is buffered.
     if (haveSeq_ && countBuffered() * packetMs_ >= std::max(targetMs_, packetMs_)) {
@@ -144,12 +144,13 @@ void JitterBuffer::get(Codec& codec, int16_t* out) {
       }
     } else {
       std::memset(out, 0, frame_ * 2);
-      return;
+      return false;
     }
   }
   while (pcmLen_ < frame_) {
     if (!decodeNext(codec)) break;
   }
+  const bool decoded = pcmLen_ >= frame_;
   if (pcmLen_ < frame_) {
     // Underrun: conceal briefly (a late packet may still come), then go quiet and re-buffer.
     ++stats_.underruns;
@@ -181,6 +182,7 @@ void JitterBuffer::get(Codec& codec, int16_t* out) {
     overTargetTicks_ = 0;
     if (desired < targetMs_ && buffered <= targetMs_) targetMs_ = std::max(desired, targetMs_ - 1);
   }
+  return decoded;
 }
 
 }  // namespace hujiao::media

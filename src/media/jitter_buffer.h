@@ -31,7 +31,9 @@ class JitterBuffer {
   /// Read phase. `arrivalUs` is a monotonic time; `tsPerMs` the RTP clock in units/ms.
   void put(uint16_t seq, uint32_t ts, const uint8_t* payload, size_t len, int64_t arrivalUs, int tsPerMs);
   /// Tick: one 20 ms frame (rate/50 samples) of audio (decoded, concealed or silence).
-  void get(Codec& codec, int16_t* out);
+  /// Returns true when the whole frame is decoded from received packets (false: concealment,
+  /// underrun silence or still buffering), so in-band detectors can tell a gap from a pause.
+  bool get(Codec& codec, int16_t* out);
   void reset();
 
   int targetMs() const { return targetMs_; }

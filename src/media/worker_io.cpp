@@ -138,6 +138,8 @@ void Worker::onRtp(Endpoint& ep, uint8_t* buf, size_t len, const sockaddr_storag
   Endpoint* to = ep.bridgePeer;
   bool relayTo = to && to->relayFrom == &ep;
   if (te) {
+    // Digits are reported only where control turned detection on (detectDtmf); otherwise a
+    // telephone-event only stops a stopOnDtmf prompt. IVR calls keep detection on all along.
     if (ep.dtmfEvents || (ep.playback && ep.playback->stopOnDtmf())) {
       if (auto ev = parseTelephoneEvent(buf + h->headerLen, h->payloadLen)) {
         ep.teRx.noteTime(nowUs_);
@@ -235,11 +237,15 @@ const int16_t* Worker::rxAt(Endpoint& ep, int rate) {
 void Worker::tickRx(Endpoint& ep) {
   if (!ep.audio) return;
   EndpointAudio& a = *ep.audio;
-  if (ep.needRx && ep.canReceive()) a.jb->get(*a.codec, a.rxFrame);
+  bool received = false;
+  if (ep.needRx && ep.canReceive()) received = a.jb->get(*a.codec, a.rxFrame);
   else std::memset(a.rxFrame, 0, sizeof a.rxFrame);
   if (ep.dtmfRx && ep.needRx) {
     DtmfDigit d[4];
-    int n = ep.dtmfRx->process(rxAt(ep, kSampleRate), kFrameSamples, d, 4);  // the detector runs at 8 kHz
+    // The detector runs at 8 kHz on received audio only: concealment and underrun silence
+    // are gaps, not pauses between key presses (a late burst would otherwise split a digit).
+    int n = received ? ep.dtmfRx->process(rxAt(ep, kSampleRate), kFrameSamples, d, 4)
+                     : ep.dtmfRx->gap(kFrameSamples, d, 4);
     for (int i = 0; i < n; ++i) onDigit(ep, d[i].digit, d[i].durationMs);
   }
 }

@@ -172,22 +172,36 @@ Content-Length: 0
 """
 
 
-def scenario(script, end="wait_bye", reject=None):
-    """sipp XML for: INVITE, 200/ACK, then `script` steps ("pause", ms) or
-    ("digit", d), then end: "wait_bye" (the IVR hangs up) or "bye" (we do).
-    reject=code: expect that final response instead of an answer."""
-    xml = _HEAD
+def scenario(script, end="wait_bye", reject=None, telephone_event=True):
+    """sipp XML for: INVITE, 200/ACK, then `script` steps ("pause", ms),
+    ("digit", d) (RFC 4733 from sipp's pcaps) or ("pcap", path) (any RTP pcap),
+    then end: "wait_bye" (the IVR hangs up) or "bye" (we do).
+    reject=code: expect that final response instead of an answer.
+    telephone_event=False: the SDP offers PCMU only (in-band DTMF peers).
+    The SDP's RTP port is the key [rtp] (sipp's media port unless Call gets rtp_port)."""
+    xml = _HEAD.replace("[media_port]", "[rtp]")
+    if not telephone_event:
+        xml = xml.replace("RTP/AVP 0 101", "RTP/AVP 0").replace(
+            "a=rtpmap:101 telephone-event/8000\na=fmtp:101 0-16\n", "")
     if reject:
         return xml + _REJECTED.format(code=reject) + "</scenario>\n"
     xml += _ANSWERED
-    for kind, value in script:
+    script = list(script)
+    if end == "wait_bye":
+        # sipp aborts a call whose BYE arrives during a <pause>: once the last
+        # digit is out, wait for the IVR's BYE straight away (the pcap keeps
+        # playing on sipp's media thread meanwhile).
+        while script and script[-1][0] == "pause":
+            script.pop()
+    for i, (kind, value) in enumerate(script):
         if kind == "pause":
             xml += f'  <pause milliseconds="{int(value)}"/>\n'
-        elif kind == "digit":
-            pcap = os.path.join(PCAPS, DIGIT_PCAP[value])
+        elif kind in ("digit", "pcap"):
+            pcap = os.path.join(PCAPS, DIGIT_PCAP[value]) if kind == "digit" else value
             # Each pcap holds one RFC 4733 event (~250 ms with its end packets).
-            xml += (f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
-                    f'  <pause milliseconds="400"/>\n')
+            xml += f'  <nop><action><exec play_pcap_audio="{pcap}"/></action></nop>\n'
+            if end != "wait_bye" or i + 1 < len(script):
+                xml += '  <pause milliseconds="400"/>\n'
         else:
             raise ValueError(kind)
     xml += _WAIT_BYE if end == "wait_bye" else _SEND_BYE
@@ -197,14 +211,17 @@ def scenario(script, end="wait_bye", reject=None):
 class Call:
     """One sipp call from `caller` to `number` following `script`."""
 
-    def __init__(self, daemon, number, caller, script=(), end="wait_bye", reject=None, timeout=40):
+    def __init__(self, daemon, number, caller, script=(), end="wait_bye", reject=None, timeout=40,
+                 telephone_event=True, rtp_port=None):
         self.cwd = tempfile.mkdtemp(prefix="sipp-ivr-")
         path = os.path.join(self.cwd, "scenario.xml")
         with open(path, "w") as f:
-            f.write(scenario(script, end, reject))
+            f.write(scenario(script, end, reject, telephone_event))
         port = telib.free_port((__import__("socket").SOCK_DGRAM,))
         media = telib.free_rtp_range(4)[0]
-        args = ["sipp", "-sf", path, "-i", "127.0.0.1", "-p", str(port), "-mp", str(media), "-mi", "127.0.0.1", "-m", "1", "-t", "u1",
+        # rtp_port: the SDP names another receiver (a Python capture) instead of sipp's media port.
+        args = ["sipp", "-sf", path, "-i", "127.0.0.1", "-p", str(port), "-mp", str(media), "-mi", "127.0.0.1",
+                "-m", "1", "-t", "u1", "-key", "rtp", str(rtp_port or media),
                 "-nostdin", "-s", number, "-key", "caller", caller, "-timeout", f"{timeout}s", "-timeout_error",
                 "-trace_err", "-trace_msg", "-max_recv_loops", "1000", f"127.0.0.1:{daemon.sip_port}"]
         self.proc = subprocess.Popen(args, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -231,8 +248,8 @@ class Call:
         assert rc == 0, f"sipp failed ({rc}): {self.log('_errors.log')}\n{self.log('_messages.log')}"
 
 
-def run_call(daemon, number, caller, script=(), end="wait_bye", reject=None, timeout=40):
-    c = Call(daemon, number, caller, script, end, reject, timeout)
+def run_call(daemon, number, caller, script=(), end="wait_bye", reject=None, timeout=40, **kw):
+    c = Call(daemon, number, caller, script, end, reject, timeout, **kw)
     c.check()
     return c
 

@@ -14,14 +14,6 @@ from telib import wait_until
 _callers = itertools.count(13800000100)
 
 
-
-# Open defect (issue 5 stays open): RFC 4733 digits that sipp replays from its
-# pcaps do not reach the flow through the daemon (menus time out), although the
-# switch's own tests deliver RFC 4733 digits from a Python RTP sender. These
-# tests need digits; they are listed as expected failures and not run until the
-# digit path is fixed.
-NEEDS_SIPP_DIGITS = pytest.mark.xfail(run=False, reason="sipp pcap RFC 4733 digits do not reach the flow yet")
-
 def caller():
     """A fresh caller number per call (the CDR search key)."""
     return str(next(_callers))
@@ -95,7 +87,6 @@ def digits(ds, gap=300):
 START = [("pause", 800), ("digit", "2"), ("pause", 600)]  # past the notice and the beep: English
 
 
-@NEEDS_SIPP_DIGITS
 def test_menu_input_http_set_branch_play_and_hangup(daemon, lookup):
     who = caller()
     run_call(daemon, "7000", who, START + [("digit", "1"), ("pause", 500)] + digits("234567#"))
@@ -118,7 +109,6 @@ def test_menu_input_http_set_branch_play_and_hangup(daemon, lookup):
     assert cdr["hangup_side"] == "system" and cdr["answer"], cdr
 
 
-@NEEDS_SIPP_DIGITS
 @pytest.mark.parametrize("account,outcome", [("345678", "timeout"), ("456789", "bad_reply"), ("567890", "status")])
 def test_http_failures_take_the_fallback(daemon, account, outcome):
     who = caller()
@@ -131,7 +121,6 @@ def test_http_failures_take_the_fallback(daemon, account, outcome):
         assert http["ms"] < 2000, http
 
 
-@NEEDS_SIPP_DIGITS
 def test_voicemail_records_until_hash(daemon):
     who = caller()
     run_call(daemon, "7000", who, START + [("digit", "3"), ("pause", 2500), ("digit", "#"), ("pause", 300)])
@@ -150,7 +139,6 @@ def test_voicemail_records_until_hash(daemon):
     assert audio.startswith("RIFF"), audio[:16]
 
 
-@NEEDS_SIPP_DIGITS
 def test_callback_request_is_stored(daemon):
     who = caller()
     run_call(daemon, "7000", who, START + [("digit", "4"), ("pause", 300)])
@@ -164,7 +152,6 @@ def test_callback_request_is_stored(daemon):
     assert cb["queue"] == "service" and cb["call_id"] == path["call_id"], cb
 
 
-@NEEDS_SIPP_DIGITS
 def test_transfer_to_an_unregistered_extension_takes_the_failure_branch(daemon):
     who = caller()
     run_call(daemon, "7000", who, START + [("digit", "5"), ("pause", 300)])
@@ -173,7 +160,6 @@ def test_transfer_to_an_unregistered_extension_takes_the_failure_branch(daemon):
     assert step(path, "xfer")["outcome"] == "failed", step(path, "xfer")
 
 
-@NEEDS_SIPP_DIGITS
 def test_queue_without_such_queue_takes_the_failure_branch(daemon):
     who = caller()
     run_call(daemon, "7000", who, START + [("digit", "6"), ("pause", 300)])
@@ -183,7 +169,6 @@ def test_queue_without_such_queue_takes_the_failure_branch(daemon):
     assert path["reached_agent"] is False
 
 
-@NEEDS_SIPP_DIGITS
 def test_survey_rating_is_stored_with_the_call(daemon):
     who = caller()
     run_call(daemon, "7000", who, START + [("digit", "7"), ("pause", 500), ("digit", "4"), ("pause", 300)])
@@ -270,7 +255,6 @@ def _post_csv(daemon, data):
     return body
 
 
-@NEEDS_SIPP_DIGITS
 def test_demo_flow_on_did_4001(daemon):
     # The demo DID routes to the bilingual demo flow; choosing English and
     # hanging up in the schedule/menu part ends in the IVR.

@@ -153,6 +153,18 @@ TEST_F(IvrCallsTest, AnswersPlaysWithTheLanguageVoiceAndStoresThePath) {
   EXPECT_EQ(sink_.paths.size(), 1u);
 }
 
+// Issue 5's defect: the media plane parses RFC 4733 telephone-events only on legs
+// where control turned digit detection on, and the IVR used to turn it on only
+// with ivr.inband_dtmf set, so sipp's digits never reached a menu.
+TEST_F(IvrCallsTest, EveryIvrCallTurnsDigitDetectionOnBeforeTheFirstPrompt) {
+  publish(kMenuFlow);
+  ASSERT_TRUE(call("menu"));
+  ASSERT_EQ(cc_.digitDetection.count("c1"), 1u);
+  EXPECT_TRUE(cc_.digitDetection["c1"]);
+  digits("1");
+  EXPECT_EQ(cc_.named("stop_play").size(), 1u);
+}
+
 TEST_F(IvrCallsTest, TimersRunOnTickAndTheDefaultBranchIsTaken) {
   publish(kMenuFlow);
   ASSERT_TRUE(call("menu"));

@@ -44,7 +44,12 @@ class FakeCallControl final : public call::CallControl {
     return rec(c);
   }
   core::Result<void> stopPlay(const std::string& id) override { return rec(cmd("stop_play", id)); }
-  core::Result<void> detectDigits(const std::string& id, bool) override { return rec(cmd("detect_digits", id)); }
+  // Kept apart from `cmds` (the flow's own commands): call id -> detection on/off.
+  std::map<std::string, bool> digitDetection;
+  core::Result<void> detectDigits(const std::string& id, bool on) override {
+    digitDetection[id] = on;
+    return {};
+  }
   core::Result<void> startRecording(const std::string& id, const media::RecordingOptions& o) override {
     Cmd c = cmd("start_recording", id);
     c.recording = o;

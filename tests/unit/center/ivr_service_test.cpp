@@ -297,6 +297,20 @@ TEST_F(IvrServiceTest, NoticesSwitchOnAndOff) {
   EXPECT_EQ(cc_.spoken().back(), "cmn:Typhoon warning");
 }
 
+TEST_F(IvrServiceTest, VoicemailFilesResolveTheRecordersPathOnce) {
+  // The media engine reports the path it wrote, already under a relative
+  // media.recordings_dir; a bare relative path is under that directory.
+  config_.set("media.recordings_dir", "var/recordings");
+  auto& s = service();
+  VoicemailRow v;
+  v.path = "var/recordings/voicemail/sales/c1-5.wav";
+  EXPECT_EQ(s.voicemailFile(v), "var/recordings/voicemail/sales/c1-5.wav");
+  v.path = "voicemail/sales/c1-5.wav";
+  EXPECT_EQ(s.voicemailFile(v), "var/recordings/voicemail/sales/c1-5.wav");
+  v.path = "/abs/voicemail/c1-5.wav";
+  EXPECT_EQ(s.voicemailFile(v), "/abs/voicemail/c1-5.wav");
+}
+
 TEST_F(IvrServiceTest, TheCallPathIsStoredWhenTheCallEnds) {
   auto& s = service();
   FlowProblems p;
