@@ -27,10 +27,16 @@ void addSipConfig(core::ConfigSchema& s) {
   s.integer("sip", "trunk_timeout", d.trunkTimeoutS, 1, 300, "seconds without a final answer from a trunk before trying the next");
   s.integer("sip", "session_timer", d.sessionTimerS, 0, 86400, "RFC 4028 session interval in seconds; 0 = off");
   s.integer("sip", "min_se", d.minSeS, 90, 86400, "RFC 4028 Min-SE in seconds");
+  s.integer("sip", "test_min_se", 0, 0, 89,
+            "TEST ONLY: Min-SE below the RFC 4028 floor of 90 s (overrides min_se); 0 = off. Never set in production");
   s.boolean("sip", "media_anchoring", d.mediaAnchoring, "answer every leg's SDP with the media engine (false = relay SDP unchanged)");
   s.integer("sip", "call_limit_default", d.callLimitDefault, 1, 1000, "simultaneous calls per extension when the extension sets none");
   s.string("sip", "user_agent", d.userAgent, "User-Agent / Server header value");
   s.integer("sip", "timer_t1_ms", d.timerT1Ms, 10, 5000, "RFC 3261 timer T1 in milliseconds (retransmissions, transaction lifetime)");
+  s.integer("sip", "udp_receive_buffer_kb", d.udpReceiveBufferKb, 64, 262144,
+            "SO_RCVBUF of the SIP UDP socket in KB (bursts wait instead of being dropped)");
+  s.integer("sip", "overload_delay_ms", d.overloadDelayMs, 0, 60000,
+            "queueing delay of received UDP requests (ms) above which new INVITEs get 503 + Retry-After; 0 = off");
 }
 
 SipConfig sipConfigFrom(const core::Config& c) {
@@ -57,10 +63,13 @@ SipConfig sipConfigFrom(const core::Config& c) {
   s.trunkTimeoutS = c.getInt("sip.trunk_timeout");
   s.sessionTimerS = c.getInt("sip.session_timer");
   s.minSeS = c.getInt("sip.min_se");
+  s.testMinSeS = c.getInt("sip.test_min_se");
   s.mediaAnchoring = c.getBool("sip.media_anchoring");
   s.callLimitDefault = c.getInt("sip.call_limit_default");
   s.userAgent = c.getString("sip.user_agent");
   s.timerT1Ms = c.getInt("sip.timer_t1_ms");
+  s.udpReceiveBufferKb = c.getInt("sip.udp_receive_buffer_kb");
+  s.overloadDelayMs = c.getInt("sip.overload_delay_ms");
   return s;
 }
 

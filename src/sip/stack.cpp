@@ -1,6 +1,7 @@
 #include "sip/stack.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/nua.h>
@@ -12,13 +13,19 @@
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/tport_tag.h>
 #include <sofia-sip/url.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -168,6 +175,12 @@ struct SipStack::Impl {
   bool shutdownDone = false;
   bool loopDone = false;  // after runLoop(): handles are destroyed by ~SipStack (which owns the root again)
   std::string certDir;
+  // Overload control: our UDP sockets and the queueing delay above which new INVITEs get 503.
+  std::vector<int> udpFds;
+  int64_t delayLimitUs = 0;  // 0 = off
+  uint64_t overloadRejects = 0;
+  uint64_t overloadEpisode = 0;  // refused since the delay last went over the limit
+  std::minstd_rand random{std::random_device{}()};
 
   Impl(const SipConfig& c, StackListener& l, core::TaskQueue& q) : config(c), listener(l), control(q) {}
 
@@ -307,6 +320,11 @@ struct SipStack::Impl {
           nua_handle_destroy(nh);
           return;
         }
+        if (event == nua_i_invite && refuseNewCall(sip)) {
+          nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(nua_), SIPTAG_RETRY_AFTER_STR("2"), TAG_END());
+          nua_handle_destroy(nh);
+          return;
+        }
         id = bind(nh);
         TempHome home;
         SipRequest r;
@@ -357,6 +375,95 @@ struct SipStack::Impl {
     const std::string auth =
         std::string(ch->au_scheme) + ":\"" + realm + "\":" + it->second.user + ":" + it->second.password;
     nua_authenticate(nh, NUTAG_AUTH(auth.c_str()), TAG_END());
+    return true;
+  }
+
+  /// Finds the UDP sockets tport bound to our port (sofia does not expose them)
+  /// and turns on kernel receive timestamps, so the age of the oldest unread
+  /// datagram can be read with MSG_PEEK (sofia's recvmsg ignores the cmsg).
+  void findUdpSockets() {
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (!dir) return;
+    int rcvbuf = 0;
+    while (dirent* e = ::readdir(dir)) {
+      const int fd = std::atoi(e->d_name);
+      if (fd <= 2 || fd == ::dirfd(dir)) continue;
+      int type = 0;
+      socklen_t len = sizeof type;
+      if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_DGRAM) continue;
+      sockaddr_storage ss{};
+      socklen_t sl = sizeof ss;
+      if (::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &sl) != 0) continue;
+      int port = -1;
+      if (ss.ss_family == AF_INET) port = ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+      if (ss.ss_family == AF_INET6) port = ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+      if (port != config.port) continue;
+      const int on = 1;
+      if (config.overloadDelayMs > 0 && ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0) {
+        udpFds.push_back(fd);
+      }
+      int rb = 0;
+      len = sizeof rb;
+      if (::getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rb, &len) == 0) rcvbuf = rcvbuf == 0 ? rb : std::min(rcvbuf, rb);
+    }
+    ::closedir(dir);
+    if (!udpFds.empty()) delayLimitUs = config.overloadDelayMs * 1000;
+    log->info("SIP UDP receive buffer {} KB; overload control at {} ms of queueing", rcvbuf / 1024,
+              delayLimitUs / 1000);
+  }
+
+  /// How long the oldest received, not yet read datagram has waited (0 = none waits).
+  int64_t queueDelayUs() const {
+    int64_t worst = 0;
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    for (int fd : udpFds) {
+      char byte = 0;
+      iovec iov{&byte, 1};
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+      msghdr m{};
+      m.msg_iov = &iov;
+      m.msg_iovlen = 1;
+      m.msg_control = control;
+      m.msg_controllen = sizeof control;
+      if (::recvmsg(fd, &m, MSG_PEEK | MSG_DONTWAIT) < 0) continue;  // nothing waits
+      for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        const int64_t age = (now.tv_sec - ts.tv_sec) * 1000000 + (now.tv_nsec - ts.tv_nsec) / 1000;
+        worst = std::max(worst, age);
+      }
+    }
+    return worst;
+  }
+
+  /// Overload control (checked per new INVITE): when requests wait this long
+  /// unread, the stack answers late, clients retransmit (T1 = 500 ms) and the
+  /// extra work snowballs. New calls are refused at once with a probability that
+  /// grows from 0 at the limit to 1 at twice the limit (a short hiccup costs a
+  /// few calls, not all); one that already answered our challenge is kept until
+  /// twice the limit, so the work already spent on it is not wasted.
+  bool refuseNewCall(sip_t const* sip) {
+    if (delayLimitUs <= 0) return false;
+    const int64_t delay = queueDelayUs();
+    if (delay <= delayLimitUs) {
+      if (overloadEpisode > 0) {
+        log->warn("SIP overload over: {} new calls were refused with 503", overloadEpisode);
+        overloadEpisode = 0;
+      }
+      return false;
+    }
+    const bool credentials = sip->sip_proxy_authorization || sip->sip_authorization;
+    if (delay <= 2 * delayLimitUs) {
+      if (credentials) return false;
+      std::uniform_int_distribution<int64_t> excess(0, delayLimitUs - 1);
+      if (excess(random) >= delay - delayLimitUs) return false;
+    }
+    if (overloadEpisode++ == 0) {
+      log->warn("SIP overload: requests wait {} ms unread; refusing new calls with 503", delay / 1000);
+    }
+    ++overloadRejects;
     return true;
   }
 
@@ -426,20 +533,27 @@ core::Result<void> SipStack::start() {
   const std::string sipsUrl = "sips:" + host + ":" + std::to_string(s.config.tlsPort);
   const bool tls = !s.certDir.empty();
   s.nua = nua_create(s.root, &Impl::onEvent, reinterpret_cast<nua_magic_t*>(impl_.get()), NUTAG_URL(url.c_str()),
+                     TPTAG_UDP_RMEM(static_cast<unsigned>(s.config.udpReceiveBufferKb * 1024)),
                      TAG_IF(tls, NUTAG_SIPS_URL(sipsUrl.c_str())), TAG_IF(tls, NUTAG_CERTIFICATE_DIR(s.certDir.c_str())),
                      TAG_END());
   if (!s.nua)
     return fail(core::makeError("sip_bind", "cannot bind SIP transports on " + url + (tls ? " / " + sipsUrl : "")));
-  nua_set_params(s.nua, NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
+  // Per-call cost: nua's automatic 100 Trying is off (the switch sends its own
+  // when it accepts an INVITE, nta sends one after 200 ms if nothing else went
+  // out, and a challenged INVITE needs none); 100rel is not offered (the B2BUA
+  // relays no PRACKs between legs, and reliable 18x would add a transaction per call).
+  nua_set_params(s.nua, NUTAG_AUTO100(0), NUTAG_SUPPORTED("timer"),
+                 NUTAG_MEDIA_ENABLE(0), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_AUTOACK(1),
                  NUTAG_ENABLEINVITE(1), NUTAG_ENABLEMESSAGE(0), NUTAG_APPL_METHOD("REGISTER"),
                  NUTAG_APPL_METHOD("INFO"), NUTAG_APPL_METHOD("UPDATE"),
                  NUTAG_ALLOW("INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY, INFO, UPDATE, REGISTER"),
                  NUTAG_SESSION_TIMER(static_cast<unsigned>(s.config.sessionTimerS)),
-                 NUTAG_MIN_SE(static_cast<unsigned>(s.config.minSeS)), NUTAG_UPDATE_REFRESH(1),
+                 NUTAG_MIN_SE(static_cast<unsigned>(effectiveMinSe(s.config))), NUTAG_UPDATE_REFRESH(1),
                  NUTAG_USER_AGENT(s.config.userAgent.c_str()), SIPTAG_SERVER_STR(s.config.userAgent.c_str()),
                  NUTAG_OUTBOUND("no-options-keepalive no-validate natify"), NTATAG_SERVER_RPORT(1),
                  NTATAG_CLIENT_RPORT(1), NTATAG_UDP_MTU(65535),
                  NTATAG_SIP_T1(static_cast<unsigned>(s.config.timerT1Ms)), TAG_END());
+  s.findUdpSockets();
   s.log->info("SIP listening on {}{}", url, tls ? " and " + sipsUrl : "");
   // runLoop() may run on another thread: hand the root over.
   su_root_release(s.root);
@@ -607,6 +721,8 @@ void SipStack::release(HandleId h) {
 }
 
 size_t SipStack::handleCount() const { return impl_->handles.size(); }
+
+uint64_t SipStack::overloadRejects() const { return impl_->overloadRejects; }
 
 std::string SipStack::localHostPort() const {
   const auto& c = impl_->config;

@@ -152,6 +152,8 @@ class SipStack {
   /// Destroys the handle (safe for an unknown id).
   void release(HandleId h);
   size_t handleCount() const;
+  /// New INVITEs refused with 503 by overload control (sip.overload_delay_ms) so far.
+  uint64_t overloadRejects() const;
   /// "host:port" our own URIs use.
   std::string localHostPort() const;
 

@@ -3,7 +3,7 @@
 // seeds extensions/trunks/DIDs/dial rules from a JSON fixture, runs the SIP
 // service, and answers commands on stdin with one JSON line each:
 //   registrations | blocked | unblock ADDR | calls | cdrs | trunkregs |
-//   originate FROM TO | hangup ID | metrics | quit
+//   originate FROM TO | hangup ID | metrics | rss | stall MS (block the control thread) | quit
 //   app WORDS... (a CallControl command through the scripted listener, see
 //   app_script.h) | appevents (what the listener heard)
 // Usage: sip_testd --db URL --fixture FILE [--media] [--app MODE] [--set section.key=value ...]
@@ -19,6 +19,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "app_script.h"
 #include "call/telephony_service.h"
@@ -208,6 +209,14 @@ json command(call::TelephonyService& svc, core::MetricsRegistry& metrics, testin
   }
   if (cmd == "metrics") return {{"text", metrics.renderPrometheus()}};
   if (cmd == "rss") return {{"rss_kb", rssKb()}};
+  if (cmd == "stall") {
+    // Blocks the control thread for N ms (returns at once): requests pile up
+    // in the socket as when the thread is saturated (overload control tests).
+    const long ms = std::strtol(a.c_str(), nullptr, 10);
+    if (ms <= 0 || ms > 10000) return {{"error", "stall takes 1..10000 ms"}};
+    svc.controlQueue().post([ms] { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); });
+    return {{"ok", true}};
+  }
   return {{"error", "unknown command"}};
 }
 }  // namespace
