@@ -22,6 +22,26 @@ constexpr size_t kFirstReadBytes = 4096;
 // drained for at most this long so the client sees the response, not a reset.
 constexpr auto kDrainTime = std::chrono::seconds(2);
 
+// Accept-Encoding tokens ("gzip, deflate, br;q=0.8"); a coding with q=0 is refused.
+void acceptedCodings(std::string_view header, bool& gzip, bool& brotli) {
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    auto semi = item.find(';');
+    std::string_view params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
+    std::string_view name = item.substr(0, semi);
+    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    std::string compact;
+    for (char c : params) if (c != ' ' && c != '\t') compact += c;
+    bool refused = compact == "q=0" || compact == "q=0.0" || compact == "q=0.00" || compact == "q=0.000";
+    if (refused) continue;
+    if (name == "gzip" || name == "*") gzip = true;
+    if (name == "br" || name == "*") brotli = true;
+  }
+}
+
 void fillRequest(HttpRequest& out, http::request<http::string_body>& in, const std::string& remote) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
@@ -30,9 +50,12 @@ void fillRequest(HttpRequest& out, http::request<http::string_body>& in, const s
   out.query = q == std::string::npos ? std::string() : out.target.substr(q + 1);
   out.body = std::move(in.body());
   if (auto it = in.find(http::field::authorization); it != in.end()) out.authorization = std::string(it->value());
-  if (auto it = in.find(http::field::accept_encoding); it != in.end())
-    out.acceptsGzip = std::string_view(it->value()).find("gzip") != std::string_view::npos;
+  if (auto it = in.find(http::field::accept_encoding); it != in.end()) {
+    acceptedCodings(it->value(), out.acceptsGzip, out.acceptsBrotli);
+  }
   if (auto it = in.find(http::field::content_type); it != in.end()) out.contentType = std::string(it->value());
+  if (auto it = in.find(http::field::range); it != in.end()) out.range = std::string(it->value());
+  if (auto it = in.find(http::field::if_range); it != in.end()) out.ifRange = std::string(it->value());
   out.remoteAddress = remote;
 }
 

@@ -18,6 +18,9 @@ struct HttpRequest {
   std::string contentType;
   std::string remoteAddress;  // peer IP
   bool acceptsGzip = false;   // Accept-Encoding names gzip (static files only)
+  bool acceptsBrotli = false; // Accept-Encoding names br (static files only)
+  std::string range;          // Range header value ("bytes=0-499"), "" when absent
+  std::string ifRange;        // If-Range header value (an entity tag or an HTTP date), "" when absent
 };
 
 struct HttpResponse {

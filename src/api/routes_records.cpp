@@ -2,13 +2,14 @@
 // policy, on-demand recording of a live call. QA is in routes_records_qa.cpp,
 // reports and staffing in routes_records_reports.cpp.
 //
-// Permissions (closest catalogue names until records-specific ones exist; see
-// docs/recording.md): metadata recordings.read, audio recordings.listen, policy
-// change system.admin, legal hold recordings.delete, live control calls.control.
+// Permissions (docs/recording.md): metadata recordings.read, audio
+// recordings.listen, policy change recordings.policy, legal hold
+// recordings.delete, live control calls.control; QA scoring qa.score.
 #include <algorithm>
 
 #include "api/routes_records_common.h"
 #include "center/contact_center.h"
+#include "core/ids.h"
 #include "core/time_format.h"
 #include "recording/policy_store.h"
 
@@ -95,22 +96,36 @@ HttpResponse playbackError(const core::Error& e) {
   return rd::errorBody(500, "internal", "internal error");
 }
 
-/// The Range header once the HTTP layer passes it (HttpRequest::range), else
-/// the `range` query parameter (same syntax) so that clients and tests can
-/// ask for a part today.
-template <class Req>
-std::string rangeHeader(const Req& req, const RequestContext& rc) {
-  if constexpr (requires { req.range; }) {
-    if (!req.range.empty()) return req.range;
-  }
+/// The Range header, else the `range` query parameter (same syntax) for
+/// clients that cannot set headers (a plain link).
+std::string rangeHeader(const RequestContext& rc) {
+  if (!rc.request.range.empty()) return rc.request.range;
   return rc.queryString("range");
 }
 
 /// An open-ended range ("bytes=N-") is served in pieces of this size, as
 /// media servers do: the browser asks for the rest as it plays.
 constexpr uint64_t kOpenRangePiece = 4ULL << 20;
-/// A response without Range holds the whole file; beyond this, 413 (use Range).
+/// A response holds at most this many bytes; beyond, 413 (use Range).
 constexpr uint64_t kMaxWholeBody = 512ULL << 20;
+
+/// Appends [first, first+n) of the decrypted source to out: only the chunks
+/// holding those bytes are read and authenticated (a tampered chunk stops here).
+core::Result<void> appendBytes(recording::PlaybackSource& src, uint64_t first, uint64_t n, std::string& out) {
+  const size_t base = out.size();
+  out.resize(base + n);
+  uint64_t done = 0;
+  while (done < n) {
+    auto got = src.read(first + done, reinterpret_cast<uint8_t*>(out.data() + base + done),
+                        static_cast<size_t>(std::min<uint64_t>(n - done, 1 << 16)));
+    if (!got) return got.error();
+    if (*got == 0) break;
+    done += *got;
+  }
+  out.resize(base + done);
+  if (done < n) return core::makeError("truncated", "the recording ended before the range");
+  return {};
+}
 
 core::Result<HttpResponse> audio(ApiContext& ctx, RequestContext& rc) {
   auto svc = rd::recordings(ctx);
@@ -121,42 +136,76 @@ core::Result<HttpResponse> audio(ApiContext& ctx, RequestContext& rc) {
   auto src = (*svc)->openForPlayback(rd::viewer(*rc.principal), id);
   if (!src) return playbackError(src.error());
   const uint64_t length = (*src)->length();
-  const std::string header = rangeHeader(rc.request, rc);
-  auto range = recording::parseRangeHeader(header, length);
-  if (!range) {
-    HttpResponse r = rd::errorBody(416, "range_not_satisfiable", range.error().message);
-    r.headers.emplace_back("Content-Range", "bytes */" + std::to_string(length));
-    return r;
+  // Validators: the plaintext SHA-256 is a strong entity tag (the bytes served
+  // never change, even across key rotation); the end of the recording is its
+  // modification time.
+  const std::string etag = meta->sha256.empty() ? std::string() : "\"" + meta->sha256 + "\"";
+  const std::string lastModified = meta->endUs > 0 ? recording::httpDate(meta->endUs) : std::string();
+  std::string header = rangeHeader(rc);
+  // If-Range (RFC 9110 13.1.5): a stale validator means "send it all".
+  if (!header.empty() && !rc.request.ifRange.empty() && !recording::ifRangeMatches(rc.request.ifRange, etag, lastModified))
+    header.clear();
+  std::vector<recording::ByteRange> ranges;
+  if (!header.empty()) {
+    auto parsed = recording::parseRanges(header, length);
+    if (!parsed && parsed.error().code == "range_not_satisfiable") {
+      HttpResponse r = rd::errorBody(416, "range_not_satisfiable", parsed.error().message);
+      r.headers.emplace_back("Content-Range", "bytes */" + std::to_string(length));
+      r.headers.emplace_back("Accept-Ranges", "bytes");
+      return r;
+    }
+    // Otherwise a header we may ignore (14.2): the whole representation, 200.
+    if (parsed) ranges = std::move(*parsed);
   }
-  if (range->partial && header.find('-') == header.size() - 1 && range->last - range->first + 1 > kOpenRangePiece)
-    range->last = range->first + kOpenRangePiece - 1;
-  const uint64_t n = range->partial ? range->last - range->first + 1 : length;
-  if (!range->partial && n > kMaxWholeBody)
+  // One open range ("bytes=N-"): a piece at a time.
+  if (ranges.size() == 1 && header.find(',') == std::string::npos) {
+    const auto dash = header.find('-');
+    const bool open = dash != std::string::npos && header.find_first_not_of(" \t", dash + 1) == std::string::npos &&
+                      header.find_first_not_of(" \t", header.find('=') + 1) != dash;
+    if (open && ranges[0].last - ranges[0].first + 1 > kOpenRangePiece)
+      ranges[0].last = ranges[0].first + kOpenRangePiece - 1;
+  }
+  uint64_t total = 0;
+  for (const auto& g : ranges) total += g.last - g.first + 1;
+  if (ranges.empty()) total = length;
+  if (total > kMaxWholeBody)
     return rd::errorBody(413, "payload_too_large", "the recording is too large for one response: use Range");
   HttpResponse r;
-  r.status = range->partial ? 206 : 200;
   r.contentType = (*src)->contentType();
-  r.body.resize(n);
-  uint64_t done = 0;
-  const uint64_t first = range->partial ? range->first : 0;
-  while (done < n) {
-    // Decrypting and authenticating chunk by chunk: a tampered chunk stops here.
-    auto got = (*src)->read(first + done, reinterpret_cast<uint8_t*>(r.body.data() + done),
-                            static_cast<size_t>(std::min<uint64_t>(n - done, 1 << 16)));
-    if (!got) return playbackError(got.error());
-    if (*got == 0) break;
-    done += *got;
+  std::string rangeText;  // for the audit entry
+  if (ranges.empty()) {
+    r.status = 200;
+    if (auto ok = appendBytes(**src, 0, length, r.body); !ok) return playbackError(ok.error());
+  } else if (ranges.size() == 1) {
+    r.status = 206;
+    rangeText = recording::contentRange(ranges[0], length);
+    if (auto ok = appendBytes(**src, ranges[0].first, total, r.body); !ok) return playbackError(ok.error());
+    r.headers.emplace_back("Content-Range", rangeText);
+  } else {
+    // Several ranges: multipart/byteranges (RFC 9110 14.6), one part each.
+    r.status = 206;
+    const std::string boundary = "hujiao-" + core::newId();
+    const std::string type = r.contentType;
+    r.contentType = "multipart/byteranges; boundary=" + boundary;
+    for (const auto& g : ranges) {
+      const std::string cr = recording::contentRange(g, length);
+      rangeText += (rangeText.empty() ? "" : ",") + cr.substr(6, cr.find('/') - 6);
+      r.body += "\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Range: " + cr + "\r\n\r\n";
+      if (auto ok = appendBytes(**src, g.first, g.last - g.first + 1, r.body); !ok) return playbackError(ok.error());
+    }
+    r.body += "\r\n--" + boundary + "--\r\n";
+    rangeText = "bytes " + rangeText + "/" + std::to_string(length);
   }
-  r.body.resize(done);
   r.headers.emplace_back("Accept-Ranges", "bytes");
-  if (range->partial) r.headers.emplace_back("Content-Range", recording::contentRange(*range, length));
+  if (!etag.empty()) r.headers.emplace_back("ETag", etag);
+  if (!lastModified.empty()) r.headers.emplace_back("Last-Modified", lastModified);
   const bool download = rc.queryString("download") == "1" || rc.queryString("download") == "true";
   if (download)
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"recording-" + id +
                                                       (meta->format == "opus" ? ".opus\"" : ".wav\""));
   r.headers.emplace_back("Cache-Control", "private, no-store");
-  json detail = {{"bytes", done}, {"length", length}, {"call_id", meta->callId}};
-  if (range->partial) detail["range"] = recording::contentRange(*range, length);
+  json detail = {{"bytes", ranges.empty() ? length : total}, {"length", length}, {"call_id", meta->callId}};
+  if (!rangeText.empty()) detail["range"] = rangeText;
   ctx.audit.record(rc.principal.get(), rc.request.remoteAddress,
                    {download ? "download" : "play", "recordings", id, nullptr, detail, meta->departmentId});
   return r;
@@ -296,7 +345,7 @@ void addRecordsRoutes(Router& router, ApiContext& ctx) {
               200, {}, [&ctx](RequestContext& rc) { return legalHold(ctx, rc); }});
   router.add({"GET", "/api/v1/recording-policy", "recordings.read", "The recording policy in force", "recordings", "",
               "", 200, {}, [&ctx](RequestContext& rc) { return getPolicy(ctx, rc); }});
-  router.add({"PUT", "/api/v1/recording-policy", "system.admin",
+  router.add({"PUT", "/api/v1/recording-policy", "recordings.policy",
               "Change the recording policy (fields given replace the current ones)", "recordings", "", "", 200, {},
               [&ctx](RequestContext& rc) { return putPolicy(ctx, rc); }});
   router.add({"POST", "/api/v1/calls/{id}/recording", "calls.control",

@@ -1,6 +1,6 @@
 // Quality inspection: /api/v1/qa/forms, /api/v1/recordings/{id}/scores,
 // /api/v1/qa/scores (docs/recording.md, "Quality inspection"). Supervisors
-// score (agents.supervise); everyone with recordings.read sees the scores of
+// score (qa.score); everyone with recordings.read sees the scores of
 // the recordings they may see (agents: their own).
 #include "api/routes_records_common.h"
 #include "core/time_format.h"
@@ -234,17 +234,17 @@ void addRecordsQaRoutes(Router& router, ApiContext& ctx) {
   router.add({"GET", "/api/v1/qa/forms", "recordings.read", "List quality score forms", "quality", "", "", 200,
               {rd::qp("active", F::Boolean, "Only active forms")},
               [&ctx](RequestContext& rc) { return listForms(ctx, rc); }});
-  router.add({"POST", "/api/v1/qa/forms", "agents.supervise",
+  router.add({"POST", "/api/v1/qa/forms", "qa.score",
               "Create a score form: {name, description, criteria:[{id, name, weight (%), max_points}]}", "quality", "",
               "", 201, {}, [&ctx](RequestContext& rc) { return createForm(ctx, rc); }});
   router.add({"GET", "/api/v1/qa/forms/{id}", "recordings.read", "Get a score form", "quality", "", "", 200, {},
               [&ctx](RequestContext& rc) { return getForm(ctx, rc); }});
-  router.add({"PATCH", "/api/v1/qa/forms/{id}", "agents.supervise",
+  router.add({"PATCH", "/api/v1/qa/forms/{id}", "qa.score",
               "Change a score form (a form with scores only changes `active`)", "quality", "", "", 200, {},
               [&ctx](RequestContext& rc) { return patchForm(ctx, rc); }});
   router.add({"GET", "/api/v1/recordings/{id}/scores", "recordings.read", "Scores of a recording", "quality", "", "",
               200, {}, [&ctx](RequestContext& rc) { return recordingScores(ctx, rc); }});
-  router.add({"POST", "/api/v1/recordings/{id}/scores", "agents.supervise",
+  router.add({"POST", "/api/v1/recordings/{id}/scores", "qa.score",
               "Score a recording: {form_id, items:[{criterion_id, points, comment}], comment}", "quality", "", "",
               201, {}, [&ctx](RequestContext& rc) { return addScore(ctx, rc); }});
   router.add({"GET", "/api/v1/qa/scores", "recordings.read",

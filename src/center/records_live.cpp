@@ -84,6 +84,8 @@ void RecordsService::onInteractionAnswered(const nlohmann::json& data) {
     worker_.post([this, id, agent, dep, queue] {
       if (auto r = recordings_->recordings().setCallFacts(id, agent, dep, queue); !r)
         log_->warn("recording {}: cannot store the agent/queue: {}", id, r.error().message);
+      // A transferred call keeps every agent who answered it as a participant.
+      addParticipants(id, agent, {});
     });
     return;
   }
@@ -115,9 +117,16 @@ bool RecordsService::startRecording(LiveCall& c, const std::string& reason) {
   meta.did = c.facts.did;
   meta.reason = reason;
   meta.startUs = now;
-  worker_.post([this, plan, meta] {
-    if (auto r = recordings_->begin(plan, meta); !r)
+  // The extensions on the call: their agents may hear it (scope "self").
+  std::vector<std::string> extensions;
+  for (const std::string* e : {&c.answered.callerExtension, &c.answered.destination})
+    if (!e->empty()) extensions.push_back(*e);
+  worker_.post([this, plan, meta, extensions] {
+    if (auto r = recordings_->begin(plan, meta); !r) {
       log_->error("recording {} of call {}: row not stored: {}", plan.id, meta.callId, r.error().message);
+      return;
+    }
+    addParticipants(plan.id, meta.agentId, extensions);
   });
   c.recordingId = plan.id;
   c.mediaPath = plan.mediaPath;
@@ -134,6 +143,37 @@ bool RecordsService::startRecording(LiveCall& c, const std::string& reason) {
                                       {"reason", reason}},
                                      c.departmentId});
   return true;
+}
+
+void RecordsService::addParticipants(const std::string& recId, const std::string& agentId,
+                                     const std::vector<std::string>& extensions) {
+  // Worker thread. Extensions are resolved to agents now, at call time: an
+  // extension given to someone else later must not open old recordings to him.
+  std::vector<std::string> users;
+  if (!agentId.empty()) users.push_back(agentId);
+  std::string firstAgent, firstDept;
+  for (const auto& ext : extensions) {
+    auto rows = ctx_.store->db().query(
+        "SELECT a.user_id, COALESCE(u.department_id, '') FROM acd_agents a LEFT JOIN users u ON u.id = a.user_id "
+        "WHERE a.extension = $1",
+        {ext});
+    if (!rows) {
+      log_->warn("recording {}: agents of extension {}: {}", recId, ext, rows.error().message);
+      continue;
+    }
+    for (const auto& r : rows->rows) {
+      users.push_back(r.str(0));
+      // The answering side (destination, listed last) is the call's agent
+      // when no queue named one: prefer it for the row's agent/department.
+      firstAgent = r.str(0);
+      firstDept = r.str(1);
+    }
+  }
+  if (auto r = recordings_->recordings().addParticipants(recId, users); !r)
+    log_->warn("recording {}: participants not stored: {}", recId, r.error().message);
+  if (!firstAgent.empty())
+    if (auto r = recordings_->recordings().fillCallFacts(recId, firstAgent, firstDept); !r)
+      log_->warn("recording {}: agent not stored: {}", recId, r.error().message);
 }
 
 void RecordsService::stopRecording(LiveCall& c) {

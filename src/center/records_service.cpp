@@ -10,6 +10,7 @@
 
 #include <filesystem>
 
+#include "center/records_sink.h"
 #include "recording/policy_store.h"
 #include "recording/recordings_repo.h"
 
@@ -115,6 +116,14 @@ void RecordsService::setupRecordings() {
     policy_ = (*stored)->policy;
   }
   controlPolicy_ = policy_;
+  if (settings->encrypt) {
+    // Encrypted while recording (docs/recording.md, "Crash safety"): the
+    // recorder writes ".hrec" paths through a ChunkWriter under the active key.
+    recording::ChunkWriter::Options opt;
+    opt.chunkSize = settings->chunkBytes;
+    media::setSealedSinkFactory(sealedSinkFactory(ring->active(), opt));
+    sealedSinkRegistered_ = true;
+  }
   // Before SIP accepts calls: whatever a crash left half-written becomes a
   // finished, encrypted file (docs/recording.md, "Crash safety").
   auto rep = recordings_->recoverUnfinished();
@@ -282,6 +291,7 @@ void RecordsService::scheduleSweep(int64_t delayMs) {
 void RecordsService::stop() {
   if (stopping_.exchange(true)) return;
   subscription_.reset();
+  if (sealedSinkRegistered_) media::setSealedSinkFactory({});  // files already open keep their writer
   {
     std::lock_guard lock(feedMu_);
     feedStop_ = true;

@@ -108,6 +108,11 @@ class RecordsService final : public CenterService {
   /// Control thread: starts recording the call; false when the switch refused.
   bool startRecording(LiveCall& c, const std::string& reason);
   void stopRecording(LiveCall& c);
+  /// Worker thread: the agent and the agents of the extensions on the call
+  /// become participants (they may hear the recording); an agent found by
+  /// extension fills an empty agent/department of the row.
+  void addParticipants(const std::string& recId, const std::string& agentId,
+                       const std::vector<std::string>& extensions);
   LiveRecordingState stateOf(const LiveCall& c) const;
   core::Result<LiveRecordingState> controlOnThread(const std::string& callId, RecordingAction action,
                                                    const RecordingRequester& who);
@@ -126,6 +131,7 @@ class RecordsService final : public CenterService {
   mutable std::mutex policyMu_;  // guards policy_ (API threads and the worker)
   recording::RecordingPolicy policy_;
   RecordsWorker worker_{"hj-records"};
+  bool sealedSinkRegistered_ = false;  // unregistered in stop()
   std::atomic<bool> stopping_{false};
 
   // Live calls (control thread only).

@@ -11,6 +11,7 @@ struct OggOpusEnc;
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "core/log.h"
 #include "media/codec.h"
@@ -42,12 +43,41 @@ void wavHeader(uint8_t* h, int channels, int rate, uint32_t dataBytes) {
   le32(h + 40, dataBytes);
 }
 
+std::mutex& factoryMutex() {
+  static std::mutex m;
+  return m;
+}
+SealedSinkFactory& factorySlot() {
+  static SealedSinkFactory f;
+  return f;
+}
+
+bool isSealedPath(const std::string& p) {
+  return p.size() > kSealedSuffix.size() && p.compare(p.size() - kSealedSuffix.size(), kSealedSuffix.size(),
+                                                      kSealedSuffix) == 0;
+}
+
+#ifdef HUJIAO_HAVE_OPUSENC
+// libopusenc writes its pages through these into the sealed sink.
+int sinkWrite(void* user, const unsigned char* ptr, opus_int32 len) {
+  auto* sink = static_cast<SealedSink*>(user);
+  return sink->append(ptr, static_cast<size_t>(len)) ? 0 : 1;
+}
+int sinkClose(void*) { return 0; }  // finalize() is the writer's, after the drain
+#endif
+
 }  // namespace
+
+void setSealedSinkFactory(SealedSinkFactory factory) {
+  std::lock_guard lock(factoryMutex());
+  factorySlot() = std::move(factory);
+}
 
 struct RecorderHub::OpenFile {
   uint64_t recId = 0;
   std::shared_ptr<const RecOpenInfo> info;
   int fd = -1;
+  std::unique_ptr<SealedSink> sink;  // encrypted while recording (".hrec")
   OggOpusEnc* ope = nullptr;
   uint64_t dataBytes = 0;
   uint64_t frames = 0;  // per channel
@@ -109,11 +139,30 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
       std::error_code ec;
       std::filesystem::path p(f->info->path);
       if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-      if (f->info->format == RecordingFormat::OggOpus) {
+      std::string why;
+      if (isSealedPath(f->info->path)) {
+        SealedSinkFactory factory;
+        {
+          std::lock_guard lock(factoryMutex());
+          factory = factorySlot();
+        }
+        if (factory) f->sink = factory(f->info->path, why);
+        else why = "no sealed writer registered (encryption keys not loaded)";
+        if (!f->sink) f->failed = true;
+      }
+      if (f->failed) {
+        // reported below
+      } else if (f->info->format == RecordingFormat::OggOpus) {
 #ifdef HUJIAO_HAVE_OPUSENC
         int err = 0;
         OggOpusComments* c = ope_comments_create();
-        f->ope = ope_encoder_create_file(f->info->path.c_str(), c, f->info->rate, f->info->channels, 0, &err);
+        if (f->sink) {
+          static const OpusEncCallbacks kSinkCallbacks = {sinkWrite, sinkClose};
+          f->ope = ope_encoder_create_callbacks(&kSinkCallbacks, f->sink.get(), c, f->info->rate, f->info->channels, 0,
+                                                &err);
+        } else {
+          f->ope = ope_encoder_create_file(f->info->path.c_str(), c, f->info->rate, f->info->channels, 0, &err);
+        }
         ope_comments_destroy(c);
         if (f->ope) {
           ope_encoder_ctl(f->ope, OPE_SET_MUXING_DELAY(48000 * flushMs_ / 1000));
@@ -121,6 +170,12 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
         }
 #endif
         f->failed = f->ope == nullptr;
+      } else if (f->sink) {
+        // Sizes 0 until finalize patches them (recovery sets them from the length).
+        uint8_t h[44];
+        wavHeader(h, f->info->channels, f->info->rate, 0);
+        f->failed = !f->sink->append(h, sizeof h);
+        if (f->failed) why = f->sink->error();
       } else {
         f->fd = ::open(f->info->path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0640);
         if (f->fd >= 0) {
@@ -132,7 +187,7 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
         }
       }
       if (f->failed) {
-        log->warn("recording {}: cannot create file: {}", f->info->path, std::strerror(errno));
+        log->warn("recording {}: cannot create file: {}", f->info->path, why.empty() ? std::strerror(errno) : why);
         MediaEvent ev;
         ev.type = MediaEvent::Type::Error;
         ev.endpoint = f->info->endpoint;
@@ -152,6 +207,14 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
 #ifdef HUJIAO_HAVE_OPUSENC
           ope_encoder_write(f.ope, b->data.get(), static_cast<int>(b->used / static_cast<size_t>(chans)));
 #endif
+        } else if (f.sink) {
+          const size_t bytes = b->used * 2;
+          if (f.sink->append(reinterpret_cast<const uint8_t*>(b->data.get()), bytes)) {
+            f.dataBytes += bytes;
+          } else {
+            f.failed = true;
+            log->warn("recording {}: write failed: {}", f.info->path, f.sink->error());
+          }
         } else {
           size_t bytes = b->used * 2;
           if (::write(f.fd, b->data.get(), bytes) == static_cast<ssize_t>(bytes)) {
@@ -182,6 +245,16 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
       }
 #endif
       if (f.fd >= 0) ::close(f.fd);
+      if (f.sink && !f.failed) {
+        if (!f.ope) {
+          uint8_t h[44];
+          wavHeader(h, f.info->channels, f.info->rate, static_cast<uint32_t>(f.dataBytes));
+          f.failed = !f.sink->setHeadPatch(4, h + 4, 40);
+        }
+        if (!f.failed) f.failed = !f.sink->finalize();
+        if (f.failed) log->warn("recording {}: finishing the sealed file failed: {}", f.info->path, f.sink->error());
+      }
+      f.sink.reset();  // closes the file (a failed one stays open-state: recovery keeps what authenticates)
       MediaEvent ev;
       ev.type = MediaEvent::Type::RecordingStopped;
       ev.endpoint = f.info->endpoint;

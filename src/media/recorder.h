@@ -5,6 +5,11 @@
 // through SPSC rings; the writer appends each block with one write() and fixes
 // the WAV header right after (or feeds libopusenc for Ogg/Opus), so a crash
 // (even kill -9) loses at most about one block and leaves a playable file.
+// A path ending in ".hrec" is encrypted while recording: the writer thread
+// appends the same bytes to a SealedSink (the recording layer's AES-256-GCM
+// chunk writer, registered with setSealedSinkFactory), which seals and writes
+// each full chunk, so no plaintext audio reaches the disk; a crash keeps every
+// sealed chunk (start-up recovery finishes the file).
 // Blocks return to the worker on another ring and are reused: no allocation
 // or file I/O on a worker after a recording's first blocks.
 //
@@ -16,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -56,6 +62,28 @@ struct RecorderChannel {
 };
 
 using EventPoster = std::function<void(MediaEvent)>;  // thread-safe (posts to control)
+
+/// An encrypted file being written (implemented outside src/media, e.g. by
+/// recording::ChunkWriter). Used by the recorder's writer thread only.
+class SealedSink {
+ public:
+  virtual ~SealedSink() = default;  // without finalize(): the file stays open (recoverable)
+  /// Appends plaintext; full chunks are sealed and written. False on error.
+  virtual bool append(const uint8_t* data, size_t n) = 0;
+  /// Bytes to overlay on the plaintext start at finalize (the WAV sizes).
+  virtual bool setHeadPatch(uint16_t offset, const uint8_t* bytes, uint16_t n) = 0;
+  /// Seals the rest and closes the file as finished.
+  virtual bool finalize() = 0;
+  virtual std::string error() const = 0;
+};
+/// Creates the sealed file at `path` (must not exist); null with `error` set on failure.
+using SealedSinkFactory = std::function<std::unique_ptr<SealedSink>(const std::string& path, std::string& error)>;
+/// Process-wide (the key ring is): recordings whose path ends in ".hrec" are
+/// written through it; without one they fail to open. Any thread; an empty
+/// function unregisters. Files already open keep their sink.
+void setSealedSinkFactory(SealedSinkFactory factory);
+/// The path suffix that selects the sealed writer.
+inline constexpr std::string_view kSealedSuffix = ".hrec";
 
 class RecorderHub {
  public:

@@ -13,7 +13,11 @@ bool canSeeAgentData(const Viewer& v, const std::string& agentId, const std::str
   return false;
 }
 
-bool canAccessRecording(const Viewer& v, const RecordingMeta& r) { return canSeeAgentData(v, r.agentId, r.departmentId); }
+bool canAccessRecording(const Viewer& v, const RecordingMeta& r) {
+  if (canSeeAgentData(v, r.agentId, r.departmentId)) return true;
+  // An agent who took part in the call (by queue or on his extension).
+  return !v.userId.empty() && std::find(r.participants.begin(), r.participants.end(), v.userId) != r.participants.end();
+}
 
 void applyVisibility(const Viewer& v, RecordingQuery& q) {
   q.departmentIds.clear();

@@ -1,6 +1,8 @@
 #pragma once
-// Who may hear a recording (and see its quality scores): agents their own,
-// supervisors their departments' (plus their own), auditors and admins all.
+// Who may hear a recording (and see its quality scores): agents their own
+// (their agent id on the row, or a participant: they answered it from a
+// queue or their extension was on the call), supervisors their departments'
+// (plus their own), auditors and admins all.
 // Pure functions over the principal's role scope, department subtree and user
 // id, and the recording's metadata; the API layer builds the Viewer from its
 // api::Principal (scope name, departmentIds, userId) and still checks the

@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <ctime>
+#include <algorithm>
+#include <cstdio>
 
 #include "recording/chunk_reader.h"
 #include "recording/retention.h"
@@ -121,6 +124,70 @@ core::Result<ByteRange> parseRangeHeader(std::string_view h, uint64_t length) {
   }
   r.partial = true;
   return r;
+}
+
+core::Result<std::vector<ByteRange>> parseRanges(std::string_view h, uint64_t length, size_t maxRanges) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  };
+  h = trim(h);
+  // The range unit is case-insensitive (RFC 9110 14.1).
+  if (h.size() < 6 || (h[0] | 0x20) != 'b' || (h[1] | 0x20) != 'y' || (h[2] | 0x20) != 't' ||
+      (h[3] | 0x20) != 'e' || (h[4] | 0x20) != 's' || h[5] != '=')
+    return core::makeError("ignore", "not a byte range");
+  h.remove_prefix(6);
+  std::vector<ByteRange> out;
+  size_t specs = 0;
+  while (!h.empty()) {
+    const auto comma = h.find(',');
+    const std::string_view spec = trim(h.substr(0, comma));
+    h = comma == std::string_view::npos ? std::string_view() : h.substr(comma + 1);
+    if (spec.empty()) continue;  // "bytes=0-1, ,5-6": empty list elements are allowed
+    if (++specs > maxRanges) return core::makeError("ignore", "too many ranges");
+    // Each spec alone, with the single-range parser's rules.
+    std::string one = "bytes=";
+    one.append(spec);
+    auto r = parseRangeHeader(one, length);
+    if (!r) {
+      if (r.error().code == "range_not_satisfiable") continue;
+      return core::makeError("ignore", r.error().message);
+    }
+    out.push_back(*r);
+  }
+  if (specs == 0) return core::makeError("ignore", "empty range set");
+  if (out.empty()) return core::makeError("range_not_satisfiable", "no range overlaps the content");
+  std::sort(out.begin(), out.end(), [](const ByteRange& a, const ByteRange& b) { return a.first < b.first; });
+  std::vector<ByteRange> merged;
+  for (const auto& r : out) {
+    if (!merged.empty() && r.first <= merged.back().last + 1)
+      merged.back().last = std::max(merged.back().last, r.last);
+    else
+      merged.push_back(r);
+  }
+  return merged;
+}
+
+bool ifRangeMatches(std::string_view ifRange, std::string_view etag, std::string_view lastModified) {
+  while (!ifRange.empty() && ifRange.front() == ' ') ifRange.remove_prefix(1);
+  while (!ifRange.empty() && ifRange.back() == ' ') ifRange.remove_suffix(1);
+  if (ifRange.empty()) return true;
+  if (ifRange.front() == '"' || ifRange.substr(0, 2) == "W/") return ifRange == etag;  // weak tags never match
+  return !lastModified.empty() && ifRange == lastModified;
+}
+
+std::string httpDate(int64_t utcUs) {
+  const std::time_t t = static_cast<std::time_t>(utcUs / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday], tm.tm_mday,
+                kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
 }
 
 std::string contentRange(const ByteRange& r, uint64_t length) {

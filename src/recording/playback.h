@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "recording/key_ring.h"
@@ -44,6 +45,19 @@ struct ByteRange {
 /// "bytes */length") for a start past the end; "invalid" for syntax or
 /// several ranges (answer 416 too). An empty header is the whole file.
 core::Result<ByteRange> parseRangeHeader(std::string_view header, uint64_t length);
+/// RFC 9110 section 14 for one resource: every range-spec of a Range header,
+/// resolved against the length, sorted and with overlapping or adjacent
+/// ranges coalesced (14.3 allows it). Errors: "ignore" for a header the
+/// server must or may ignore (not "bytes", bad syntax, more than maxRanges
+/// ranges): serve 200 with the whole body; "range_not_satisfiable" when no
+/// range-spec overlaps the content: answer 416 with "bytes */length".
+core::Result<std::vector<ByteRange>> parseRanges(std::string_view header, uint64_t length, size_t maxRanges = 16);
+/// True when an If-Range value lets the Range apply: a strong entity tag equal
+/// to etag (with quotes), or an HTTP date equal to lastModified (14.5: only an
+/// exact match counts). An empty If-Range always lets it apply.
+bool ifRangeMatches(std::string_view ifRange, std::string_view etag, std::string_view lastModified);
+/// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of a UTC time in microseconds.
+std::string httpDate(int64_t utcUs);
 /// "bytes first-last/length" for a 206 response.
 std::string contentRange(const ByteRange& r, uint64_t length);
 

@@ -114,7 +114,31 @@ Result<RecordingMeta> RecordingsRepo::get(const std::string& id) {
   auto v = many(db_, std::string("SELECT ") + kCols + " FROM recordings WHERE id = $1", {id});
   if (!v) return v.error();
   if (v->empty()) return notFound();
+  auto who = db_.query("SELECT user_id FROM recording_participants WHERE recording_id = $1 ORDER BY user_id", {id});
+  if (!who) return who.error();
+  for (const auto& r : who->rows) v->front().participants.push_back(r.str(0));
   return std::move(v->front());
+}
+
+Result<void> RecordingsRepo::addParticipants(const std::string& id, const std::vector<std::string>& userIds) {
+  for (const auto& u : userIds) {
+    if (u.empty()) continue;
+    auto r = db_.exec(
+        "INSERT INTO recording_participants (recording_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", {id, u});
+    if (!r) return r.error();
+  }
+  return {};
+}
+
+Result<void> RecordingsRepo::fillCallFacts(const std::string& id, const std::string& agentId,
+                                           const std::string& departmentId) {
+  auto r = db_.exec(
+      "UPDATE recordings SET agent_id = CASE WHEN agent_id = '' THEN $2 ELSE agent_id END, department_id = CASE WHEN "
+      "department_id = '' THEN $3 ELSE department_id END, updated_us = $4 WHERE id = $1",
+      {id, agentId, departmentId, now()});
+  if (!r) return r.error();
+  if (*r == 0) return notFound();
+  return {};
 }
 
 Result<std::vector<RecordingMeta>> RecordingsRepo::listByCall(const std::string& callId) {
@@ -227,16 +251,20 @@ Result<store::Page<RecordingMeta>> RecordingsRepo::search(const RecordingQuery& 
   } else {
     w.in("status", q.statuses);
   }
-  // Visibility: the agent's own, or the departments', whichever the principal has.
-  if (!q.selfAgentId.empty() && !q.departmentIds.empty()) {
+  // Visibility: the agent's own (his, or a call he took part in), or the
+  // departments', whichever the principal has.
+  if (!q.selfAgentId.empty()) {
     const std::string self = w.param(q.selfAgentId);
-    const std::string ids = w.param(toJsonArray(q.departmentIds));
-    const std::string set = db_.dialect() == "postgresql"
-                                ? "(SELECT json_array_elements_text(CAST(" + ids + " AS json)))"
-                                : "(SELECT value FROM json_each(" + ids + "))";
-    w.add("(agent_id = " + self + " OR department_id IN " + set + ")");
-  } else if (!q.selfAgentId.empty()) {
-    w.add("agent_id = " + w.param(q.selfAgentId));
+    std::string own = "agent_id = " + self +
+                      " OR id IN (SELECT recording_id FROM recording_participants WHERE user_id = " + self + ")";
+    if (!q.departmentIds.empty()) {
+      const std::string ids = w.param(toJsonArray(q.departmentIds));
+      const std::string set = db_.dialect() == "postgresql"
+                                  ? "(SELECT json_array_elements_text(CAST(" + ids + " AS json)))"
+                                  : "(SELECT value FROM json_each(" + ids + "))";
+      own += " OR department_id IN " + set;
+    }
+    w.add("(" + own + ")");
   } else if (!q.departmentIds.empty()) {
     w.in("department_id", q.departmentIds);
   }
@@ -296,9 +324,17 @@ CREATE INDEX recordings_agent_start ON recordings (agent_id, start_us);
 CREATE INDEX recordings_queue_start ON recordings (queue_id, start_us);
 CREATE INDEX recordings_number ON recordings (customer_number);
 CREATE INDEX recordings_status ON recordings (status))";
+  store::Migration p;
+  p.version = 1003;
+  p.name = "recording: participants (agents on the call, for scope self)";
+  p.sqlite =
+      R"(CREATE TABLE recording_participants (recording_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (recording_id, user_id));
+CREATE INDEX recording_participants_user ON recording_participants (user_id, recording_id);
+INSERT INTO recording_participants (recording_id, user_id) SELECT id, agent_id FROM recordings WHERE agent_id <> '')";
   std::vector<store::Migration> out{m};
   for (auto& q : qualityMigrations()) out.push_back(std::move(q));
   for (auto& q : policyMigrations()) out.push_back(std::move(q));
+  out.push_back(std::move(p));
   return out;
 }
 

@@ -50,6 +50,10 @@ struct RecordingMeta {
   std::string status = "recording";
   std::vector<PauseInterval> pauses;
   bool legalHold = false;  // retention never deletes it
+  /// Users (agents) who took part in the call: the queue agents who answered
+  /// it and the agents whose extension was on it. Scope "self" sees a
+  /// recording when he is its agent or one of these. Loaded by get() only.
+  std::vector<std::string> participants;
   int64_t deletedUs = 0;
   int64_t createdUs = 0;
   int64_t updatedUs = 0;
@@ -107,6 +111,12 @@ class RecordingsRepo {
   /// call): non-empty values replace the row's.
   Result<void> setCallFacts(const std::string& id, const std::string& agentId, const std::string& departmentId,
                             const std::string& queueId);
+
+  /// Adds users to the recording's participants (idempotent).
+  Result<void> addParticipants(const std::string& id, const std::vector<std::string>& userIds);
+  /// Sets agent and department only where the row has none yet (an agent
+  /// found by his extension on a direct call).
+  Result<void> fillCallFacts(const std::string& id, const std::string& agentId, const std::string& departmentId);
 
   /// Newest first (start, then id).
   Result<store::Page<RecordingMeta>> search(const RecordingQuery& q);

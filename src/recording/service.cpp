@@ -58,7 +58,8 @@ RecordingPlan RecordingService::plan(int64_t startUs) const {
   std::snprintf(day, sizeof day, "%04d/%02d/%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   const std::string plain = std::string(day) + "/" + p.id + (p.format == "opus" ? ".opus" : ".wav");
   p.relativePath = settings_.encrypt ? containerPathFor(plain) : plain;
-  p.mediaPath = absolutePath(plain);
+  p.plainPath = absolutePath(plain);
+  p.mediaPath = absolutePath(p.relativePath);
   return p;
 }
 

@@ -34,7 +34,13 @@ namespace hujiao::recording {
 struct RecordingPlan {
   std::string id;
   std::string relativePath;  // stored file, relative to recording.dir (".hrec" when encrypted)
-  std::string mediaPath;     // absolute plaintext path for MediaEngine::startRecording
+  /// Absolute path for MediaEngine::startRecording: the container itself when
+  /// encrypting (the recorder seals it while recording: its ".hrec" suffix
+  /// selects media::SealedSink), else the plain file.
+  std::string mediaPath;
+  /// Absolute plaintext path: a writer without live encryption may write the
+  /// plain file here instead; finish() then encrypts it and removes it.
+  std::string plainPath;
   std::string format;        // "wav" or "opus"
 };
 

@@ -63,7 +63,7 @@ std::string schemaSql(bool pg) {
       "at_us);\n"
       "CREATE INDEX report_ivr_paths_call ON report_ivr_paths (call_id);\n"
       // 15-minute rollups, maintained in the same transaction as the raw rows.
-      // grain: 0 = 15 minutes, 1 = hour, 2 = day (see rollup.h).
+      // grain: 0 = 15 minutes, 1 = hour, 2 = day, 3..6 UTC blocks (see rollup.h).
       "CREATE TABLE report_ix_rollup (\n  grain INTEGER NOT NULL, dim TEXT NOT "
       "NULL, dim_key TEXT NOT NULL,\n"
       "  bucket BIGINT NOT NULL,\n" +
@@ -142,9 +142,42 @@ Value str(const std::string &s) { return Value(s); }
 EventStore::EventStore(store::Db &db, EventStoreOptions options)
     : db_(db), options_(options), pg_(db.dialect() == "postgresql") {}
 
+namespace {
+
+/// Migration 601: the UTC block grains (2, 4, 8 hours, UTC day) of the rows
+/// written before they existed, summed from the hour rows (every record has
+/// one), in one statement per grain and table.
+std::string blockGrainsSql() {
+  const auto &names = ixColumnNames();
+  std::string cols, sums;
+  for (int c = 0; c < kIxColCount; ++c) {
+    const std::string n(names[static_cast<size_t>(c)]);
+    cols += ", " + n;
+    sums += (c == kMaxWaitUs ? ", MAX(" : ", SUM(") + n + ")";
+  }
+  std::string sql;
+  for (Grain g : {Grain::Hours2, Grain::Hours4, Grain::Hours8, Grain::UtcDay}) {
+    const std::string grain = std::to_string(static_cast<int>(g));
+    const std::string len = std::to_string(grainLengthUs(g));
+    sql += "INSERT INTO report_ix_rollup (grain, dim, dim_key, bucket" + cols +
+           ") SELECT " + grain + ", dim, dim_key, bucket - bucket % " + len +
+           sums + " FROM report_ix_rollup WHERE grain = 1 GROUP BY dim, dim_key, bucket - bucket % " + len +
+           ";\n";
+    sql += "INSERT INTO report_state_rollup (grain, agent_id, bucket, state, reason, dur_us) SELECT " + grain +
+           ", agent_id, bucket - bucket % " + len +
+           ", state, reason, SUM(dur_us) FROM report_state_rollup WHERE grain = 1 GROUP BY agent_id, bucket - "
+           "bucket % " + len + ", state, reason;\n";
+  }
+  return sql;
+}
+
+} // namespace
+
 std::vector<store::Migration> EventStore::migrations() {
   return {store::Migration{600, "report event store and rollups",
-                           schemaSql(false), schemaSql(true)}};
+                           schemaSql(false), schemaSql(true)},
+          store::Migration{601, "report rollups in 2/4/8-hour and UTC-day blocks",
+                           blockGrainsSql(), ""}};
 }
 
 Result<void> EventStore::write(const std::vector<Record> &records) {
@@ -373,7 +406,7 @@ Result<void> EventStore::writeRollups(store::Tx &tx, const RollupBatch &batch) {
   }
   head += ")";
   std::vector<Params> rows;
-  for (Grain g : {Grain::Quarter, Grain::Hour, Grain::Day}) {
+  for (Grain g : kAllGrains) {
     // Coarser grains are sums of the batch's quarter-hour cells.
     std::map<RollupBatch::IxKey, IxCounters> cells;
     for (const auto &[key, counters] : batch.ix()) {
@@ -402,7 +435,7 @@ Result<void> EventStore::writeRollups(store::Tx &tx, const RollupBatch &batch) {
     return e;
 
   rows.clear();
-  for (Grain g : {Grain::Quarter, Grain::Hour, Grain::Day}) {
+  for (Grain g : kAllGrains) {
     std::map<RollupBatch::StateKey, int64_t> cells;
     for (const auto &[key, us] : batch.states()) {
       cells[{std::get<0>(key),

@@ -22,23 +22,42 @@ inline constexpr int64_t kBucketUs = 15LL * 60 * 1'000'000;
 /// Start of the 15-minute UTC bucket holding t (t >= 0).
 inline int64_t bucketOf(int64_t tUs) { return tUs - (tUs % kBucketUs); }
 
-/// Rollup grains: every rollup row exists at three granularities so that long
-/// reports sum few rows. Quarter: 15-minute UTC buckets (any offset, any
-/// interval); Hour: UTC hours (offsets in whole hours, intervals >= 60m);
-/// Day: days in the store's configured offset (intervals >= day in that
-/// offset).
-enum class Grain : int { Quarter = 0, Hour = 1, Day = 2 };
+/// Rollup grains: every rollup row exists at several granularities so that
+/// long reports sum few rows. Quarter: 15-minute UTC buckets (any offset, any
+/// interval); Hour: UTC hours; Day: days in the store's configured offset;
+/// Hours2/4/8 and UtcDay: UTC-aligned blocks (0-2, 2-4 ...; 0-8, 8-16, 16-24;
+/// whole UTC days) that nest in each other, so a period in any other offset
+/// is tiled with few rows (report_query.cpp coverPeriods). The grain numbers
+/// are stored: never renumber them.
+enum class Grain : int { Quarter = 0, Hour = 1, Day = 2, Hours2 = 3, Hours4 = 4, Hours8 = 5, UtcDay = 6 };
 inline constexpr int64_t kHourUs = 4 * kBucketUs;
 inline constexpr int64_t kDayUs = 24 * kHourUs;
+/// Every grain the writer keeps.
+inline constexpr std::array<Grain, 7> kAllGrains = {Grain::Quarter, Grain::Hour,   Grain::Day,   Grain::Hours2,
+                                                    Grain::Hours4,  Grain::Hours8, Grain::UtcDay};
+/// Largest first: the order in which a period is tiled.
+inline constexpr std::array<Grain, 7> kCoverOrder = {Grain::Day,    Grain::UtcDay, Grain::Hours8, Grain::Hours4,
+                                                     Grain::Hours2, Grain::Hour,   Grain::Quarter};
+inline constexpr int64_t grainLengthUs(Grain g) {
+  switch (g) {
+    case Grain::Quarter: return kBucketUs;
+    case Grain::Hour: return kHourUs;
+    case Grain::Hours2: return 2 * kHourUs;
+    case Grain::Hours4: return 4 * kHourUs;
+    case Grain::Hours8: return 8 * kHourUs;
+    case Grain::Day:
+    case Grain::UtcDay: return kDayUs;
+  }
+  return kBucketUs;
+}
 /// Start of the grain's bucket holding the 15-minute bucket b.
 inline int64_t grainBucket(int64_t b, Grain g, int dayOffsetMinutes) {
-  if (g == Grain::Quarter)
-    return b;
-  if (g == Grain::Hour)
-    return b - (b % kHourUs);
-  const int64_t off = int64_t{dayOffsetMinutes} * 60'000'000;
-  const int64_t local = b + off;
-  return local - (local % kDayUs) - off;
+  if (g == Grain::Day) {
+    const int64_t off = int64_t{dayOffsetMinutes} * 60'000'000;
+    const int64_t local = b + off;
+    return local - (local % kDayUs) - off;
+  }
+  return b - (b % grainLengthUs(g));
 }
 
 /// Columns of report_ix_rollup, in order. All are sums except MaxWaitUs (max).

@@ -41,6 +41,10 @@ std::vector<Permission> makeCatalogue() {
       {"recordings.read", "See recording metadata"},
       {"recordings.listen", "Play and download recordings"},
       {"recordings.delete", "Delete recordings"},
+      {"recordings.policy", "Change the recording policy (what is recorded, never-record lists, retention)"},
+      {"qa.score", "Score recordings and manage quality score forms"},
+      {"webhooks.read", "See webhooks (URLs and events; never their secrets)"},
+      {"webhooks.write", "Create and delete webhooks"},
       {"reports.read", "Read real-time and historical reports"},
       {"campaigns.read", "See outbound campaigns"},
       {"campaigns.write", "Create, change, start and stop outbound campaigns"},
@@ -76,18 +80,23 @@ std::vector<BuiltinRole> makeBuiltins() {
 
   // Supervisors run their departments: read nearly everything, manage people,
   // agents and queues, supervise calls, listen to recordings.
+  // Webhooks are server integration (their URLs may carry tokens): admins only.
   std::vector<std::string> sup = allNames(true);
   std::erase(sup, "system.read");
+  std::erase(sup, "webhooks.read");
   for (const char* p : {"users.write", "agents.control", "agents.supervise", "queues.write", "calls.control",
-                        "interactions.control", "recordings.listen", "customers.write", "tickets.write",
-                        "kb.write", "campaigns.write", "blacklist.write"}) {
+                        "interactions.control", "recordings.listen", "qa.score", "customers.write",
+                        "tickets.write", "kb.write", "campaigns.write", "blacklist.write"}) {
     sup.emplace_back(p);
   }
   roles.push_back({"supervisor", "Manages the users, agents and queues of his departments", "department",
                    sorted(std::move(sup))});
 
+  // Agents hear the recordings of the calls they handled and see their own
+  // QA scores (scope "self" keeps them to those; docs/recording.md "Access").
   roles.push_back({"agent", "Handles calls and contacts; sees only his own data", "self",
                    sorted({"agents.read", "agents.control", "calls.read", "calls.control", "interactions.read",
+                           "recordings.read", "recordings.listen",
                            "interactions.control", "customers.read", "customers.write", "tickets.read",
                            "tickets.write", "kb.read", "kb.write", "events.read"})});
 

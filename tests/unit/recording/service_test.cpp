@@ -55,15 +55,16 @@ TEST_P(ServiceTest, PlanFinishAndPlayBack) {
   RecordingService svc(settings(), keys_, db());
   RecordingPlan plan = svc.plan(kT0);
   EXPECT_EQ(plan.relativePath, "2024/05/01/" + plan.id + ".wav.hrec");
-  EXPECT_EQ(plan.mediaPath, dir_.path() + "/2024/05/01/" + plan.id + ".wav");
+  EXPECT_EQ(plan.plainPath, dir_.path() + "/2024/05/01/" + plan.id + ".wav");
+  EXPECT_EQ(plan.mediaPath, dir_.path() + "/2024/05/01/" + plan.id + ".wav.hrec");  // sealed while recording
   auto row = svc.begin(plan, facts("call-1", "agent-1"));
   ASSERT_OK(row);
   EXPECT_EQ(row->status, "recording");
   ASSERT_OK(svc.pause(plan.id, kT0 + 5'000'000));
   ASSERT_OK(svc.resume(plan.id, kT0 + 8'000'000));
   const std::string wav = stereoWav(4000);  // what the media engine leaves
-  writeFile(plan.mediaPath, wav);
-  auto plainInfo = inspectPlainFile(plan.mediaPath, false);
+  writeFile(plan.plainPath, wav);
+  auto plainInfo = inspectPlainFile(plan.plainPath, false);
   ASSERT_OK(plainInfo);
   auto done = svc.finish(plan.id, kT0 + 7'000'000 + 4'000'000);
   ASSERT_OK(done);
@@ -72,7 +73,7 @@ TEST_P(ServiceTest, PlanFinishAndPlayBack) {
   EXPECT_EQ(done->keyId, "k1");
   EXPECT_EQ(done->sha256, plainInfo->sha256);
   EXPECT_EQ(done->sizeBytes, static_cast<int64_t>(std::filesystem::file_size(svc.absolutePath(done->path))));
-  EXPECT_FALSE(std::filesystem::exists(plan.mediaPath)) << "the plaintext must not stay on disk";
+  EXPECT_FALSE(std::filesystem::exists(plan.plainPath)) << "the plaintext must not stay on disk";
   ASSERT_OK(svc.finish(plan.id, 0));  // idempotent
 
   Viewer agent{"agent-1", "self", {}};
@@ -100,7 +101,7 @@ TEST_P(ServiceTest, StartUpRecoveryOfInterruptedRecordings) {
   // a) the media engine wrote a plaintext WAV and the process died: header sizes stale.
   RecordingPlan a = svc.plan(kT0);
   ASSERT_OK(svc.begin(a, facts("call-a", "agent-1")));
-  writeFile(a.mediaPath, stereoWav(3000, 0));
+  writeFile(a.plainPath, stereoWav(3000, 0));
   // b) encrypted while recording (a live ChunkWriter) and the process died.
   RecordingPlan b = svc.plan(kT0);
   ASSERT_OK(svc.begin(b, facts("call-b", "agent-1")));
@@ -124,7 +125,7 @@ TEST_P(ServiceTest, StartUpRecoveryOfInterruptedRecordings) {
   ASSERT_OK(ra);
   EXPECT_EQ(ra->status, "recovered");
   EXPECT_EQ(ra->durationMs, 3000);
-  EXPECT_FALSE(std::filesystem::exists(a.mediaPath));
+  EXPECT_FALSE(std::filesystem::exists(a.plainPath));
   auto pa = decryptFile(svc.absolutePath(ra->path), *keys_);
   ASSERT_OK(pa);
   auto sa = sndOpen(*pa);
@@ -153,7 +154,7 @@ TEST_P(ServiceTest, KeyRotationReencryptsStoredFiles) {
   for (int i = 0; i < 3; ++i) {
     RecordingPlan p = before.plan(kT0);
     ASSERT_OK(before.begin(p, facts("call-" + std::to_string(i), "agent-1")));
-    writeFile(p.mediaPath, stereoWav(1000 + i * 100));
+    writeFile(p.plainPath, stereoWav(1000 + i * 100));
     ASSERT_OK(before.finish(p.id, 0));
     ids.push_back(p.id);
   }
@@ -194,7 +195,7 @@ TEST_P(ServiceTest, UnencryptedStorage) {
   RecordingPlan p = svc.plan(kT0);
   EXPECT_EQ(p.relativePath, "2024/05/01/" + p.id + ".wav");
   ASSERT_OK(svc.begin(p, facts("call-p", "agent-1")));
-  writeFile(p.mediaPath, stereoWav(1500, 0));  // a stale header is repaired
+  writeFile(p.plainPath, stereoWav(1500, 0));  // a stale header is repaired
   auto done = svc.finish(p.id, 0);
   ASSERT_OK(done);
   EXPECT_EQ(done->keyId, "");
