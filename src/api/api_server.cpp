@@ -183,7 +183,7 @@ class ApiServer::Impl final : public HttpHandler {
       bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
       if (!api) {
         stats = kStatic;
-        if (req.method == "GET") return static_.serve(req.path, req.acceptsGzip);
+        if (req.method == "GET") return static_.serve(req.path, req.acceptsGzip, req.acceptsBrotli);
         auto r = errorResponse(405, "method_not_allowed", req.method + " is not allowed on " + req.path);
         r.headers.emplace_back("Allow", "GET");
         return r;

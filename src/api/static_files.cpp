@@ -55,16 +55,24 @@ bool StaticFiles::isHashedAsset(const std::string& path) {
   return true;
 }
 
-HttpResponse StaticFiles::file(const fs::path& p, const std::string& urlPath, bool acceptsGzip) const {
+HttpResponse StaticFiles::file(const fs::path& p, const std::string& urlPath, bool acceptsGzip,
+                               bool acceptsBrotli) const {
   fs::path source = p;
-  bool gzipped = false;
-  if (acceptsGzip) {
-    fs::path gz = p;
-    gz += ".gz";
+  const char* encoding = nullptr;
+  struct Packed {
+    bool accepted;
+    const char* suffix;
+    const char* name;
+  };
+  for (const Packed& c : {Packed{acceptsBrotli, ".br", "br"}, Packed{acceptsGzip, ".gz", "gzip"}}) {
+    if (!c.accepted) continue;
+    fs::path packed = p;
+    packed += c.suffix;
     std::error_code ec;
-    if (fs::is_regular_file(gz, ec)) {
-      source = gz;
-      gzipped = true;
+    if (fs::is_regular_file(packed, ec)) {
+      source = packed;
+      encoding = c.name;
+      break;
     }
   }
   std::ifstream in(source, std::ios::binary);
@@ -77,11 +85,11 @@ HttpResponse StaticFiles::file(const fs::path& p, const std::string& urlPath, bo
   r.headers.emplace_back("Cache-Control", isHashedAsset(urlPath) ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   r.headers.emplace_back("Vary", "Accept-Encoding");
-  if (gzipped) r.headers.emplace_back("Content-Encoding", "gzip");
+  if (encoding) r.headers.emplace_back("Content-Encoding", encoding);
   return r;
 }
 
-HttpResponse StaticFiles::serve(const std::string& rawPath, bool acceptsGzip) const {
+HttpResponse StaticFiles::serve(const std::string& rawPath, bool acceptsGzip, bool acceptsBrotli) const {
   std::string path;
   if (!percentDecode(rawPath, path, false)) return errorResponse(400, "invalid_path", "malformed percent-encoding");
   if (path.empty() || path.front() != '/' || path.find('\0') != std::string::npos ||
@@ -112,11 +120,11 @@ HttpResponse StaticFiles::serve(const std::string& rawPath, bool acceptsGzip) co
   // Symlinks must not lead outside the static directory either.
   auto [rootEnd, unused] = std::mismatch(root.begin(), root.end(), target.begin(), target.end());
   if (ec || rootEnd != root.end()) return errorResponse(400, "invalid_path", "path traversal refused");
-  if (fs::is_regular_file(target, ec)) return file(target, path, acceptsGzip);
+  if (fs::is_regular_file(target, ec)) return file(target, path, acceptsGzip, acceptsBrotli);
   // Client-side routes ("/agents/42") get index.html; missing files ("/x.js") a 404.
   std::string last = path.substr(path.rfind('/') + 1);
   if (last.find('.') != std::string::npos) return errorResponse(404, "not_found", "no such file: " + path);
-  return file(root / "index.html", "/index.html", acceptsGzip);
+  return file(root / "index.html", "/index.html", acceptsGzip, acceptsBrotli);
 }
 
 }  // namespace hujiao::api

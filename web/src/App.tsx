@@ -14,12 +14,15 @@ import { EventsProvider } from './ws/EventsProvider';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { AppLayout } from './layout/AppLayout';
 import { PAGES, homePath, visiblePages } from './layout/routes';
+// Shared with scripts/antd-css.cjs, which pre-renders antd's styles for this theme.
+import theme from './theme.json';
 import { NoAccess } from './layout/NoAccess';
 
 const LoginPage = lazy(() => import('./auth/LoginPage'));
 
 const pageLoaders: Record<string, () => Promise<{ default: ComponentType }>> = {
   desktop: () => import('./pages/agent/AgentDesktopPage'),
+  myrecordings: () => import('./pages/records/MyRecordingsPage'),
   wallboard: () => import('./pages/wallboard/WallboardPage'),
   users: () => import('./pages/admin/UsersPage'),
   departments: () => import('./pages/admin/DepartmentsPage'),
@@ -120,7 +123,7 @@ function Home() {
 function LocalizedApp() {
   const { lang } = useI18n();
   return (
-    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1668dc' } }}>
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} button={{ autoInsertSpace: false }} theme={theme}>
       <AntApp>
         <AuthProvider>
           <BrowserRouter>

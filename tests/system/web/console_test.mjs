@@ -4,9 +4,11 @@
 // Exits non-zero on the first failed check or on any unexpected console error.
 import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureDesktop } from './perf.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const webDir = path.resolve(here, '../../../web');
@@ -34,6 +36,7 @@ const NOT_YET = /\/api\/v1\/(queues|agents|agent-reasons|dispositions|interactio
 // Every page of the console (path, heading in English, heading in Chinese).
 const PAGES = [
   ['/desktop', 'Agent desktop', '坐席工作台'],
+  ['/my/recordings', 'My recordings', '我的录音'],
   ['/wallboard', 'Wallboard', '监控大屏'],
   ['/center/queues', 'Queues', '队列'],
   ['/center/agents', 'Agents', '坐席'],
@@ -376,6 +379,51 @@ try {
     await page.getByText(/^(Valid|Has problems)$/).or(page.getByRole('alert')).first().waitFor();
     check(true, 'the flow editor draws the sample flow (4 nodes) and shows the server\'s validation verdict');
     await shot(page, '07c-flow-editor');
+
+    // Business hours and holidays are a flow's schedule node: write one, validate, save.
+    const hoursFlow = {
+      id: `hours_${suffix}`,
+      start: 'answer',
+      nodes: {
+        answer: { type: 'answer', next: 'hours' },
+        hours: { type: 'schedule', timezone: 'Asia/Shanghai', hours: { weekdays: ['09:00-12:00', '13:00-18:00'], sat: ['09:00-12:00'] }, holidays: ['2026-10-01..2026-10-07'], open: 'open_bye', closed: 'closed_bye' },
+        open_bye: { type: 'hangup' },
+        closed_bye: { type: 'hangup' },
+      },
+    };
+    await page.getByLabel('Name', { exact: true }).fill(`Hours ${suffix}`);
+    await page.getByLabel('Flow document').fill(JSON.stringify(hoursFlow, null, 2));
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await page.getByText('Valid', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.getByText('Flow saved').waitFor();
+    await page.getByRole('img', { name: /Graph of the flow with 4 nodes/ }).waitFor();
+    check(true, 'a flow with business hours and holidays (schedule node) validates and is saved');
+
+    // The DID to that flow.
+    await page.goto(BASE + '/telephony/dids');
+    await page.getByRole('heading', { name: 'Inbound numbers' }).waitFor();
+    await page.getByRole('button', { name: 'New' }).click();
+    const fDlg = page.getByRole('dialog');
+    await fDlg.getByLabel('Number', { exact: true }).fill(`66${extNumber}`);
+    await fDlg.getByRole('combobox', { name: 'Goes to' }).click();
+    await pickOption(page, 'IVR flow');
+    await fDlg.getByRole('combobox', { name: 'IVR flow', exact: true }).click();
+    await pickOption(page, `Hours ${suffix}`);
+    await fDlg.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: new RegExp(`66${extNumber}.*IVR flow`) }).waitFor();
+    check(true, 'a DID routed to that IVR flow is created from the DIDs page');
+
+    // A blacklist entry.
+    await page.goto(BASE + '/center/blacklist');
+    await page.getByRole('heading', { name: 'Blacklist' }).waitFor();
+    await page.getByRole('button', { name: 'New' }).click();
+    const bDlg = page.getByRole('dialog');
+    await bDlg.getByLabel('Number or prefix').fill(`4009${extNumber}*`);
+    await bDlg.getByLabel('Reason').fill('spam calls');
+    await bDlg.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row', { name: new RegExp(`4009${extNumber}\\*.*spam calls.*Never`) }).waitFor();
+    check(true, 'a blacklist prefix is added from the Blacklist page and listed (never expires)');
   } else {
     console.log('NOTE: /api/v1/flows is not on this server: the flow editor was only checked for "not available"');
   }
@@ -400,7 +448,7 @@ try {
   await page.getByRole('heading', { name: 'Agent desktop' }).waitFor();
   check(page.url().endsWith('/desktop'), 'the agent lands on his desktop');
   const menu = await page.getByRole('navigation').getByRole('menuitem').allInnerTexts();
-  check(menu.length === 1 && /Agent desktop/.test(menu[0]), `the agent's menu shows only the desktop (${menu.join(', ')})`);
+  check(menu.length === 2 && /Agent desktop/.test(menu[0]) && /My recordings/.test(menu[1]), `the agent's menu shows his desktop and his recordings only (${menu.join(', ')})`);
   await page.waitForLoadState('networkidle');
   const deskText = await page.locator('main').innerText();
   check(/not available on this server yet|My state/.test(deskText), 'the desktop says clearly whether the agent service exists');
@@ -465,45 +513,18 @@ try {
   await page.getByText('No access').waitFor();
   check(true, 'an admin page opened by URL says "No access" to the agent');
 
-  // --- first load of the agent desktop, cold (fresh profile, empty cache) and warm
+  // --- first load of the agent desktop: 3 cold loads (new browser context, empty caches)
+  // and 2 warm ones, with the browser's performance API (perf.mjs prints each).
+  // The target is 1 s for the median cold load; on a machine busier than its CPU count
+  // (other builds running) the budget grows with the load so the check does not flake,
+  // and the output says so.
   const token = await apiLogin(agentName, agentPassword);
-  const cold = await launch(freshDir());
-  try {
-    await cold.addInitScript((t) => {
-      if (!localStorage.getItem('hujiao.token')) localStorage.setItem('hujiao.token', t);
-    }, token);
-    const p = cold.pages()[0] ?? (await cold.newPage());
-    watch(p, 'perf');
-    const measure = async (label) => {
-      await p.goto(BASE + '/desktop');
-      await p.getByRole('heading', { name: 'Agent desktop' }).waitFor();
-      await p.waitForFunction(() => performance.getEntriesByName('hujiao:desktop-ready').length > 0);
-      const m = await p.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-        const bytes = performance.getEntriesByType('resource').reduce((n, r) => n + (r.transferSize || 0), nav.transferSize || 0);
-        return {
-          usable: Math.round(performance.getEntriesByName('hujiao:desktop-ready')[0].startTime),
-          dcl: Math.round(nav.domContentLoadedEventEnd),
-          load: Math.round(nav.loadEventEnd),
-          fcp: fcp ? Math.round(fcp.startTime) : -1,
-          kb: Math.round(bytes / 1024),
-        };
-      });
-      console.log(
-        `PERF agent desktop first load (${label}): ready ${m.usable} ms, first paint ${m.fcp} ms, DOMContentLoaded ${m.dcl} ms, load ${m.load} ms, ${m.kb} KiB transferred`,
-      );
-      return m;
-    };
-    const c = await measure('cold cache');
-    const w = await measure('warm cache');
-    // The target is < 1 s; the test only guards against a gross regression so that a
-    // loaded CI machine does not make it flaky. The figures are printed above.
-    console.log(`PERF target < 1000 ms: cold ${c.usable < 1000 ? 'met' : 'NOT met'}, warm ${w.usable < 1000 ? 'met' : 'NOT met'}`);
-    check(c.usable < 5000 && w.usable < 5000, `the agent desktop loads within 5 s (cold ${c.usable} ms, warm ${w.usable} ms)`);
-  } finally {
-    await cold.close();
-  }
+  const perf = await measureDesktop(token, { cold: 3, watch });
+  const load1 = os.loadavg()[0];
+  const cpus = os.cpus().length;
+  const budget = Math.round(1000 * Math.max(1, load1 / cpus));
+  console.log(`PERF load average ${load1.toFixed(2)} on ${cpus} CPUs: budget ${budget} ms; the 1 s target is ${perf.coldMedian < 1000 ? 'met' : 'NOT met'} (cold median ${perf.coldMedian} ms, warm ${perf.warmMedian} ms)`);
+  check(perf.coldMedian < budget, `the agent desktop is usable within ${budget} ms on a cold first load (median of 3: ${perf.coldMedian} ms)`);
 
   check(problems.length === 0, `no console errors on any page${problems.length ? ':\n  ' + problems.join('\n  ') : ''}`);
   console.log(`${checks} passed, 0 failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -41,10 +41,11 @@ export async function shot(page, name) {
 }
 
 const dirs = [];
+export const CHROMIUM_OPTIONS = { executablePath: CHROMIUM, headless: true, args: ARGS };
 export async function launch(extra = {}) {
   const d = mkdtempSync(path.join(tmpdir(), 'hujiao-chromium-'));
   dirs.push(d);
-  return chromium.launchPersistentContext(d, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1366, height: 768 }, locale: 'en-US', ...extra });
+  return chromium.launchPersistentContext(d, { ...CHROMIUM_OPTIONS, viewport: { width: 1366, height: 768 }, locale: 'en-US', ...extra });
 }
 export function cleanup() {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -1,13 +1,16 @@
 """The contact-center scenario in Chromium: a sipp customer calls DID 4002
 (the ACD demo queue "service"), the call pops on agent1001's desktop, he
-answers, transfers to extension 1002 and wraps up while supervisor1's
-wallboard follows every change within a second; the recording then plays.
+answers, mutes and unmutes (Alt+M), transfers to extension 1002 and wraps up
+while supervisor1's wallboard follows every change within a second; the
+recording then plays for the admin and, on "My recordings" with its QA score,
+for the agent.
 
 Real parts: hujiaod with demo data (telephony's Daemon helper), sipp phones
 registered for extensions 1001 and 1002, a sipp customer on the trunk, Debian's
 headless Chromium driven by scenario_test.mjs. Screenshots go to
 $HUJIAO_BUILD_DIR/test-artifacts/web/.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -65,19 +68,38 @@ def daemon():
     d.stop()
 
 
-def test_call_pops_answer_transfer_wrapup_wallboard_recording(daemon):
+@pytest.fixture(scope="module")
+def scenario(daemon, tmp_path_factory):
+    """Runs scenario_test.mjs once; the tests below read what it found."""
     node = shutil.which("node")
     assert node, "node is not installed"
     chromium = os.environ.get("HUJIAO_CHROMIUM", "/usr/bin/chromium")
     assert os.access(chromium, os.X_OK), f"{chromium} missing: apt-get install chromium"
     artifacts = os.path.join(os.environ.get("HUJIAO_BUILD_DIR", os.path.join(SOURCE_DIR, "build")), "test-artifacts", "web")
     os.makedirs(artifacts, exist_ok=True)
+    results = os.path.join(str(tmp_path_factory.mktemp("scenario")), "results.json")
     env = dict(os.environ, HUJIAO_URL=f"http://127.0.0.1:{daemon.port}", HUJIAO_ADMIN_PASSWORD=ADMIN_PASSWORD,
                HUJIAO_ARTIFACTS=artifacts, HUJIAO_CHROMIUM=chromium, HUJIAO_SIP_PORT=str(daemon.sip_port),
-               HUJIAO_CALLER_PORT=str(free_port()), HUJIAO_CALLER_RTP=str(udp_port()))
+               HUJIAO_CALLER_PORT=str(free_port()), HUJIAO_CALLER_RTP=str(udp_port()), HUJIAO_RESULTS=results)
     r = subprocess.run([node, os.path.join(HERE, "scenario_test.mjs")], env=env, capture_output=True, text=True,
                        timeout=200)
     print(r.stdout)
     print(r.stderr)
+    found = json.load(open(results)) if os.path.exists(results) else {}
+    return r, found
+
+
+def test_call_pops_answer_transfer_wrapup_wallboard_recording(daemon, scenario):
+    r, _ = scenario
     assert r.returncode == 0, (f"scenario failed (exit {r.returncode}):\n{r.stdout[-6000:]}\n{r.stderr[-3000:]}\n"
                                f"daemon log:\n{daemon.read_log()[-3000:]}")
+
+
+def test_mute_from_the_desktop(scenario):
+    """Alt+M on the desktop mutes the agent (POST /agents/{id}/mute, SESSION3 contract), Unmute undoes it."""
+    _, found = scenario
+    mute = found.get("mute")
+    assert mute is not None, "the scenario did not reach the mute step (see the test above)"
+    assert mute["status"] == 200, f"POST /api/v1/agents/{{id}}/mute answered {mute['status']}"
+    assert mute.get("pressed") and mute.get("serverMuted") is True and mute.get("serverUnmuted"), mute
+

@@ -221,7 +221,7 @@ const base = {
   'desktop.ctiName': 'The agent (CTI) service',
   'desktop.notAgent': 'You are not set up as an agent. Ask a supervisor to add you to a queue.',
   'desktop.shortcuts': 'Keyboard shortcuts',
-  'desktop.shortcutHelp': 'Keys: {ready} ready · {notReady} not ready · {answer} answer · {hangup} hang up · {hold} hold · {transfer} transfer · {keypad} dial pad · {wrapup} notes',
+  'desktop.shortcutHelp': 'Keys: {ready} ready · {notReady} not ready · {answer} answer · {hangup} hang up · {hold} hold · {mute} mute · {transfer} transfer · {keypad} dial pad · {wrapup} notes',
   'desktop.myState': 'My state',
   'desktop.stateUnknown': 'Unknown',
   'desktop.timeInState': 'Time in this state',

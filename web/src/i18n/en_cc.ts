@@ -201,6 +201,12 @@ export const enCc = {
   'flow.publishedDone': 'Version {version} is live',
 
   'rec.title': 'Recordings',
+  'menu.myRecordings': 'My recordings',
+  'myrec.title': 'My recordings',
+  'myrec.none': 'No recording of your calls yet',
+  'myrec.score': 'QA score',
+  'myrec.scoreValue': '{total} ({n}×)',
+  'myrec.average': 'Average QA score {average} over {count} scored calls',
   'rec.titleOne': 'Recording: {number}',
   'rec.number': 'Customer number',
   'rec.agentId': 'Agent id',
@@ -290,7 +296,8 @@ export const enCc = {
 
   'desktop.ringing': 'Incoming call from {caller}',
   'desktop.mute': 'Mute',
-  'desktop.muteNotSupported': 'Mute on your phone: the server offers no mute action',
+  'desktop.unmute': 'Unmute',
+  'desktop.muted': 'Muted',
   'desktop.transfer': 'Transfer',
   'desktop.transferNow': 'Transfer now',
   'desktop.consult': 'Consult',
@@ -345,4 +352,6 @@ export const enCc = {
   'sup.moved': 'Call moved',
   'sup.release': 'Release',
   'sup.released': 'Call released',
+  'sup.releaseCall': 'Release the call',
+  'sup.noCall': '{name} has no connected call',
 };

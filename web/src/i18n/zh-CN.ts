@@ -223,7 +223,7 @@ export const zhCN: Record<MessageKey, string> = {
   'desktop.ctiName': '坐席（CTI）服务',
   'desktop.notAgent': '您尚未被设置为坐席，请联系班长将您加入队列。',
   'desktop.shortcuts': '键盘快捷键',
-  'desktop.shortcutHelp': '快捷键：{ready} 就绪 · {notReady} 未就绪 · {answer} 接听 · {hangup} 挂断 · {hold} 保持 · {transfer} 转接 · {keypad} 拨号盘 · {wrapup} 备注',
+  'desktop.shortcutHelp': '快捷键：{ready} 就绪 · {notReady} 未就绪 · {answer} 接听 · {hangup} 挂断 · {hold} 保持 · {mute} 静音 · {transfer} 转接 · {keypad} 拨号盘 · {wrapup} 备注',
   'desktop.myState': '我的状态',
   'desktop.stateUnknown': '未知',
   'desktop.timeInState': '当前状态持续时间',

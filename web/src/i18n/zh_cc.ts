@@ -202,6 +202,12 @@ export const zhCc: Record<keyof typeof enCc, string> = {
   'flow.publishedDone': '版本 {version} 已上线',
 
   'rec.title': '录音',
+  'menu.myRecordings': '我的录音',
+  'myrec.title': '我的录音',
+  'myrec.none': '还没有您的通话录音',
+  'myrec.score': '质检得分',
+  'myrec.scoreValue': '{total}（{n} 次）',
+  'myrec.average': '质检平均分 {average}（共 {count} 通已评分）',
   'rec.titleOne': '录音：{number}',
   'rec.number': '客户号码',
   'rec.agentId': '坐席 ID',
@@ -291,7 +297,8 @@ export const zhCc: Record<keyof typeof enCc, string> = {
 
   'desktop.ringing': '{caller} 来电',
   'desktop.mute': '静音',
-  'desktop.muteNotSupported': '请在话机上静音：服务器没有静音操作',
+  'desktop.unmute': '取消静音',
+  'desktop.muted': '已静音',
   'desktop.transfer': '转接',
   'desktop.transferNow': '立即转接',
   'desktop.consult': '咨询',
@@ -345,5 +352,7 @@ export const zhCc: Record<keyof typeof enCc, string> = {
   'sup.move': '移动',
   'sup.moved': '来电已移动',
   'sup.release': '释放',
+  'sup.releaseCall': '强拆通话',
+  'sup.noCall': '{name} 没有通话',
   'sup.released': '来电已释放',
 };

@@ -51,6 +51,7 @@ const icons: Record<string, ReactNode> = {
   dids: <NodeIndexOutlined />,
   dialrules: <NodeIndexOutlined />,
   recordings: <SoundOutlined />,
+  myrecordings: <SoundOutlined />,
   cdrs: <FileSearchOutlined />,
   reports: <BarChartOutlined />,
   staffing: <CalculatorOutlined />,

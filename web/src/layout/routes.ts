@@ -11,11 +11,18 @@ export interface PageDef {
   path: string;
   label: MessageKey;
   perms: readonly string[];
+  /** And also one of these (when set). */
+  alsoAny?: readonly string[];
   group: PageGroup;
 }
 
+// Who searches other people's recordings (supervisors, QA, auditors, admins);
+// an agent only has his own, on "My recordings".
+const OVERSEERS = ['agents.supervise', 'qa.score', 'audit.read', 'users.read'] as const;
+
 export const PAGES: readonly PageDef[] = [
   { key: 'desktop', path: '/desktop', label: 'menu.desktop', perms: ['agents.control'], group: 'work' },
+  { key: 'myrecordings', path: '/my/recordings', label: 'menu.myRecordings', perms: ['agents.control'], alsoAny: ['recordings.read'], group: 'work' },
   { key: 'wallboard', path: '/wallboard', label: 'menu.wallboard', perms: ['queues.read', 'agents.supervise'], group: 'work' },
   { key: 'queues', path: '/center/queues', label: 'menu.queues', perms: ['queues.read'], group: 'center' },
   { key: 'agents', path: '/center/agents', label: 'menu.agents', perms: ['agents.supervise', 'queues.write'], group: 'center' },
@@ -26,7 +33,7 @@ export const PAGES: readonly PageDef[] = [
   { key: 'trunks', path: '/telephony/trunks', label: 'menu.trunks', perms: ['trunks.read'], group: 'telephony' },
   { key: 'dids', path: '/telephony/dids', label: 'menu.dids', perms: ['dids.read'], group: 'telephony' },
   { key: 'dialrules', path: '/telephony/dial-rules', label: 'menu.dialRules', perms: ['trunks.read'], group: 'telephony' },
-  { key: 'recordings', path: '/records/recordings', label: 'menu.recordings', perms: ['recordings.read'], group: 'records' },
+  { key: 'recordings', path: '/records/recordings', label: 'menu.recordings', perms: ['recordings.read'], alsoAny: OVERSEERS, group: 'records' },
   { key: 'cdrs', path: '/records/cdrs', label: 'menu.cdrs', perms: ['cdrs.read'], group: 'records' },
   { key: 'reports', path: '/records/reports', label: 'menu.reports', perms: ['reports.read'], group: 'records' },
   { key: 'staffing', path: '/records/staffing', label: 'menu.staffing', perms: ['reports.read'], group: 'records' },
@@ -38,7 +45,7 @@ export const PAGES: readonly PageDef[] = [
 ];
 
 export function visiblePages(permissions: readonly string[]): PageDef[] {
-  return PAGES.filter((p) => hasAny(permissions, p.perms));
+  return PAGES.filter((p) => hasAny(permissions, p.perms) && (!p.alsoAny || hasAny(permissions, p.alsoAny)));
 }
 
 /** Where a user lands after login: supervisors on the wallboard, agents on their desktop. */

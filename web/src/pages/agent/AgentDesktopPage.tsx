@@ -139,6 +139,8 @@ export default function AgentDesktopPage() {
   const doAnswer = () => offer && run('answer', () => cti.answer(offer.interactionId), () => data.addRecent(offer.caller));
   const doHangup = () => active && run('hangup', () => cti.hangup(active.interactionId), () => dispatch({ type: 'ended', interactionId: active.interactionId }));
   const doHold = () => active && run('hold', () => cti.hold(active.interactionId, !active.held), () => dispatch({ type: 'held', held: !active.held }));
+  const doMute = () =>
+    active && run('mute', () => cti.mute(active.interactionId, !active.muted), () => dispatch({ type: 'muted', interactionId: active.interactionId, muted: !active.muted }));
   const doDial = (n = number) => n && run('dial', () => cti.dial(n), () => data.addRecent(n));
   const doDigit = (d: string) => {
     if (active) run('dtmf', () => cti.dtmf(active.interactionId, d));
@@ -179,6 +181,7 @@ export default function AgentDesktopPage() {
     { spec: SHORTCUTS.answer, run: () => void doAnswer(), enabled: available && !!offer },
     { spec: SHORTCUTS.hangup, run: () => void doHangup(), enabled: available && !!active },
     { spec: SHORTCUTS.hold, run: () => void doHold(), enabled: available && !!active },
+    { spec: SHORTCUTS.mute, run: () => void doMute(), enabled: available && !!active },
     { spec: SHORTCUTS.transfer, run: () => setTransferOpen('transfer'), enabled: available && !!active },
     { spec: SHORTCUTS.keypad, run: () => numberRef.current?.focus(), enabled: true },
     { spec: SHORTCUTS.wrapup, run: () => notesRef.current?.focus(), enabled: true },
@@ -194,7 +197,7 @@ export default function AgentDesktopPage() {
           {t('desktop.title')}
         </Typography.Title>
         <Typography.Text type="secondary" aria-label={t('desktop.shortcuts')} style={{ fontSize: 12 }}>
-          {t('desktop.shortcutHelp', { ready: sc('ready'), notReady: sc('notReady'), answer: sc('answer'), hangup: sc('hangup'), hold: sc('hold'), transfer: sc('transfer'), keypad: sc('keypad'), wrapup: sc('wrapup') })}
+          {t('desktop.shortcutHelp', { ready: sc('ready'), notReady: sc('notReady'), answer: sc('answer'), hangup: sc('hangup'), hold: sc('hold'), mute: sc('mute'), transfer: sc('transfer'), keypad: sc('keypad'), wrapup: sc('wrapup') })}
         </Typography.Text>
       </Space>
 
@@ -270,6 +273,7 @@ export default function AgentDesktopPage() {
                 cti={cti}
                 run={run}
                 onHold={() => void doHold()}
+                onMute={() => void doMute()}
                 onHangup={() => void doHangup()}
                 setConsulting={(on) => dispatch({ type: 'consulting', on })}
                 transferOpen={transferOpen}

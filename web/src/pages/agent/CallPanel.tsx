@@ -1,8 +1,8 @@
-// The interaction in progress: hold, hang up, blind transfer, consult and then
-// transfer / conference / cancel. Mute is not offered by the server's API (the
-// agent mutes on his phone), so the button says so instead of pretending.
-import { Button, Form, Input, Modal, Select, Space, Tag, Tooltip, Typography } from 'antd';
-import { AudioMutedOutlined } from '@ant-design/icons';
+// The interaction in progress: hold, mute (the customer stops hearing the
+// agent), hang up, blind transfer, consult and then transfer / conference /
+// cancel.
+import { Button, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
+import { AudioMutedOutlined, AudioOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { formatDuration } from '../../components/time';
 import type { ActiveInteraction } from './agentState';
@@ -16,6 +16,7 @@ interface Props {
   cti: AgentApi;
   run: (name: string, fn: () => Promise<unknown>, after?: () => void) => void;
   onHold: () => void;
+  onMute: () => void;
   onHangup: () => void;
   setConsulting: (on: boolean) => void;
   /** Opened by the keyboard shortcut. */
@@ -45,17 +46,26 @@ export function CallPanel(p: Props) {
       {a.queue ? <Typography.Text type="secondary">{t('desktop.viaQueue', { queue: a.queue })}</Typography.Text> : null}
       <Typography.Text style={{ fontVariantNumeric: 'tabular-nums' }}>
         {formatDuration((p.now - a.since) / 1000)} {a.held ? <Tag color="orange">{t('desktop.onHold')}</Tag> : null}
+        {a.muted ? (
+          <Tag color="red" data-testid="muted">
+            {t('desktop.muted')}
+          </Tag>
+        ) : null}
         {a.consulting ? <Tag color="blue">{t('desktop.consulting')}</Tag> : null}
       </Typography.Text>
       <Space wrap>
         <Button onClick={p.onHold} loading={p.pending === 'hold'} title={sc('hold')}>
           {a.held ? t('desktop.unhold') : t('desktop.hold')}
         </Button>
-        <Tooltip title={t('desktop.muteNotSupported')}>
-          <Button icon={<AudioMutedOutlined />} disabled aria-label={t('desktop.muteNotSupported')}>
-            {t('desktop.mute')}
-          </Button>
-        </Tooltip>
+        <Button
+          icon={a.muted ? <AudioOutlined /> : <AudioMutedOutlined />}
+          onClick={p.onMute}
+          loading={p.pending === 'mute'}
+          aria-pressed={a.muted}
+          title={sc('mute')}
+        >
+          {a.muted ? t('desktop.unmute') : t('desktop.mute')}
+        </Button>
         <Button danger onClick={p.onHangup} loading={p.pending === 'hangup'} title={sc('hangup')}>
           {t('desktop.hangup')}
         </Button>

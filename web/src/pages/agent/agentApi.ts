@@ -26,6 +26,8 @@ export const agentApi = (api: ApiClient, agentId: string) => {
     answer: (interactionId: string) => act('answer', iid(interactionId)),
     hangup: (interactionId: string) => act('hangup', iid(interactionId)),
     hold: (interactionId: string, held: boolean) => act(held ? 'hold' : 'unhold', iid(interactionId)),
+    /** Answers {interaction_id, call_id, state, muted}. */
+    mute: (interactionId: string, on: boolean) => act('mute', { ...iid(interactionId), on }),
     transfer: (interactionId: string, targetType: TargetType, target: string) =>
       act('transfer', { ...iid(interactionId), target_type: targetType, target }),
     consult: (interactionId: string, targetType: TargetType, target: string) =>

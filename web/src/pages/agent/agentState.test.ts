@@ -20,6 +20,18 @@ describe('agentReducer', () => {
     expect(s).toMatchObject({ state: 'not_ready', reason: 'break', sinceMs: T0 });
   });
 
+  it('follows mute from its own action, the interaction.muted event and the interaction list', () => {
+    let s: AgentDesktopState = { ...initialAgentState, availability: 'ready' };
+    s = agentReducer(s, { type: 'interactions', items: [{ id: 'i1', state: 'connected', customer: { number: '100' }, muted: true }], now: T0 });
+    expect(s.active).toMatchObject({ interactionId: 'i1', muted: true });
+    s = agentReducer(s, ev('interaction.muted', { agent_id: 'me', interaction_id: 'i1', call_id: 'c1', muted: false }));
+    expect(s.active?.muted).toBe(false);
+    s = agentReducer(s, ev('interaction.muted', { agent_id: 'me', interaction_id: 'other', muted: true }));
+    expect(s.active?.muted).toBe(false);
+    s = agentReducer(s, { type: 'muted', interactionId: 'i1', muted: true });
+    expect(s.active?.muted).toBe(true);
+  });
+
   it('pops an offer, turns it into the active interaction on answer, clears it at the end', () => {
     let s: AgentDesktopState = { ...initialAgentState, availability: 'ready' };
     s = agentReducer(

@@ -20,6 +20,8 @@ export interface ActiveInteraction {
   queue: string;
   attributes: Record<string, string>;
   held: boolean;
+  /** CTI mute: the customer does not hear the agent (POST .../mute, event interaction.muted). */
+  muted: boolean;
   /** A consultation call is up (transfer, conference or cancel come next). */
   consulting: boolean;
   since: number;
@@ -47,6 +49,7 @@ export type AgentAction =
   | { type: 'event'; ev: HujiaoEvent; agentId: string; now: number }
   | { type: 'pending'; action: string | null }
   | { type: 'held'; held: boolean }
+  | { type: 'muted'; interactionId: string; muted: boolean }
   | { type: 'consulting'; on: boolean }
   | { type: 'interactions'; items: unknown[]; now: number }
   | { type: 'ended'; interactionId: string }
@@ -102,8 +105,8 @@ function isMine(ev: Obj, agentId: string): boolean {
   return who === agentId;
 }
 
-function toActive(o: Offer, iid: string, now: number, held = false, since = now): ActiveInteraction {
-  return { interactionId: iid, caller: o.caller, queue: o.queue, attributes: o.attributes, held, consulting: false, since };
+function toActive(o: Offer, iid: string, now: number, held = false, since = now, muted = false): ActiveInteraction {
+  return { interactionId: iid, caller: o.caller, queue: o.queue, attributes: o.attributes, held, muted, consulting: false, since };
 }
 
 /**
@@ -122,7 +125,7 @@ export function fromInteractions(s: AgentDesktopState, items: unknown[], now: nu
     if (!base) continue;
     if (state === 'ringing' && !offer) offer = base;
     else if ((state === 'connected' || state === 'held') && !active) {
-      active = toActive(base, base.interactionId, now, state === 'held', timeMs(o.answered_at, now));
+      active = toActive(base, base.interactionId, now, state === 'held', timeMs(o.answered_at, now), o.muted === true);
       wrapUpFor = base.interactionId;
     } else if (state === 'wrap_up' && !active) wrapUpFor = base.interactionId;
   }
@@ -155,6 +158,8 @@ export function agentReducer(s: AgentDesktopState, a: AgentAction): AgentDesktop
       return { ...s, pending: a.action, error: a.action ? '' : s.error };
     case 'held':
       return s.active ? { ...s, active: { ...s.active, held: a.held } } : s;
+    case 'muted':
+      return s.active?.interactionId === a.interactionId ? { ...s, active: { ...s.active, muted: a.muted } } : s;
     case 'consulting':
       return s.active ? { ...s, active: { ...s.active, consulting: a.on } } : s;
     case 'ended':
@@ -197,6 +202,9 @@ export function agentReducer(s: AgentDesktopState, a: AgentAction): AgentDesktop
           active: base ? toActive(base, iid, a.now) : s.active,
           wrapUpFor: iid,
         };
+      }
+      if (type === 'interaction.muted') {
+        return s.active?.interactionId === iid ? { ...s, active: { ...s.active, muted: ev.muted === true } } : s;
       }
       if (type === 'interaction.ring_no_answer') {
         return s.offer?.interactionId === iid ? { ...s, offer: null } : s;

@@ -66,6 +66,7 @@ export const SHORTCUTS = {
   answer: 'Alt+KeyA',
   hangup: 'Alt+KeyH',
   hold: 'Alt+KeyO',
+  mute: 'Alt+KeyM',
   keypad: 'Alt+KeyK',
   wrapup: 'Alt+KeyW',
   transfer: 'Alt+KeyT',

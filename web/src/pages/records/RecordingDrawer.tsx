@@ -151,8 +151,12 @@ export function RecordingDrawer({ rec, onClose }: { rec: Recording; onClose: () 
             />
           )}
         </LoadView>
-        <Divider orientation="left">{t('rec.score')}</Divider>
-        <ScoreForm rec={rec} onSaved={scores.reload} />
+        {can('agents.supervise') ? (
+          <>
+            <Divider orientation="left">{t('rec.score')}</Divider>
+            <ScoreForm rec={rec} onSaved={scores.reload} />
+          </>
+        ) : null}
       </Space>
     </Drawer>
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fetchAudio, totalOf } from './audio';
+import { scoresByRecording } from './myScores';
 
 describe('recording audio', () => {
   it('reads the total size from Content-Range', () => {
@@ -30,5 +31,19 @@ describe('recording audio', () => {
     } finally {
       globalThis.fetch = realFetch;
     }
+  });
+});
+
+describe('my recordings', () => {
+  it('keeps the latest score of each recording and counts them', () => {
+    const m = scoresByRecording([
+      { recording_id: 'r1', total: 70, created_at: '2024-05-01T08:00:00Z' },
+      { recording_id: 'r1', total: 85, created_at: '2024-05-02T08:00:00Z' },
+      { recording_id: 'r2', total: 90, created_at: '2024-05-01T09:00:00Z' },
+      { total: 10 },
+    ]);
+    expect(m.get('r1')).toEqual({ total: 85, count: 2 });
+    expect(m.get('r2')).toEqual({ total: 90, count: 1 });
+    expect(m.size).toBe(2);
   });
 });

@@ -62,7 +62,15 @@ export function useSupervisor() {
   };
   const agentAction = (a: AgentTile, action: 'force_logout' | 'force_ready' | 'force_not_ready', reason?: string) =>
     void call(() => api.post(`/agents/${encodeURIComponent(a.id)}/${action}`, reason ? { reason } : {}), t('sup.done', { name: a.name }));
-  return { device, setDevice, active, supervise, stop, agentAction, call };
+  /** Ends the agent's connected call (POST /interactions/{id}/force_release). */
+  const releaseCall = (a: AgentTile) =>
+    void call(async () => {
+      const list = await api.get<unknown>('/interactions', { state: 'connected' });
+      const mine = itemsOf<Record<string, unknown>>(list).find((i) => i.agent_id === a.id);
+      if (!mine) throw new Error(t('sup.noCall', { name: a.name }));
+      await api.post(`/interactions/${encodeURIComponent(String(mine.id ?? mine.interaction_id))}/force_release`, {});
+    }, t('sup.released'));
+  return { device, setDevice, active, supervise, stop, agentAction, releaseCall, call };
 }
 
 export type SupervisorApi = ReturnType<typeof useSupervisor>;
@@ -104,6 +112,7 @@ export function AgentMenu({ a, sup, reasons }: { a: AgentTile; sup: SupervisorAp
           { key: 'listen', label: t('sup.listen'), disabled: !busy },
           { key: 'whisper', label: t('sup.whisper'), disabled: !busy },
           { key: 'barge', label: t('sup.barge'), disabled: !busy },
+          { key: 'release', label: t('sup.releaseCall'), danger: true, disabled: !busy },
           { type: 'divider' },
           { key: 'force_ready', label: t('sup.forceReady'), disabled: a.state === 'ready' || a.state === 'logged_out' },
           {
@@ -116,6 +125,7 @@ export function AgentMenu({ a, sup, reasons }: { a: AgentTile; sup: SupervisorAp
         ],
         onClick: ({ key }) => {
           if (key === 'listen' || key === 'whisper' || key === 'barge') void sup.supervise(key, a);
+          else if (key === 'release') sup.releaseCall(a);
           else if (key.startsWith('nr:')) sup.agentAction(a, 'force_not_ready', key.slice(3));
           else if (key === 'force_ready' || key === 'force_logout') sup.agentAction(a, key);
         },
