@@ -313,23 +313,7 @@ void addTelephonyRoutes(Router& router, ApiContext& ctx) {
               "Extension", 200, {}, h(updateExtension)});
   router.add({"DELETE", "/api/v1/extensions/{id}", "extensions.write", "Delete a SIP extension", "telephony", "", "",
               204, {}, h(deleteExtension)});
-  // DIDs route to an extension, an IVR flow or an ACD queue: the DID routes
-  // (routes_telephony_live.cpp) get this check in front of their handlers.
-  Router config;
-  addTelephonyConfigRoutes(config, ctx);
-  for (Route r : config.routes()) {
-    if (r.pattern.rfind("/api/v1/dids", 0) == 0 && (r.method == "POST" || r.method == "PATCH")) {
-      r.handler = [inner = r.handler](RequestContext& rc) -> core::Result<HttpResponse> {
-        if (rc.body.contains("target_type") && !rc.body["target_type"].is_null()) {
-          const auto& t = rc.body["target_type"];
-          if (!t.is_string() || (t != "extension" && t != "flow" && t != "queue"))
-            return invalidField("target_type", "must be extension, flow or queue");
-        }
-        return inner(rc);
-      };
-    }
-    router.add(std::move(r));
-  }
+  addTelephonyConfigRoutes(router, ctx);
   addTelephonyLiveRoutes(router, ctx);
 }
 

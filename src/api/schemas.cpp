@@ -1,94 +1,21 @@
 #include "api/schemas.h"
 
+#include "api/schema_helpers.h"
+
 namespace hujiao::api {
 
 namespace {
 
 using T = FieldType;
+using namespace schema_helpers;  // NOLINT(google-build-using-namespace): the catalogue's vocabulary
 
-FieldSpec str(std::string name, size_t maxLen = 0, bool required = false, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::String;
-  f.maxLength = maxLen;
-  f.required = required;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec nstr(std::string name, std::string desc = "") {  // nullable string (ids, times)
-  FieldSpec f = str(std::move(name), 0, false, std::move(desc));
-  f.nullable = true;
-  return f;
-}
-FieldSpec time(std::string name, std::string desc = "") {
-  FieldSpec f = nstr(std::move(name), std::move(desc));
-  f.format = "date-time";
-  return f;
-}
-FieldSpec integer(std::string name, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::Integer;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec boolean(std::string name, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::Boolean;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec strings(std::string name, size_t maxItems = 0, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::StringArray;
-  f.maxLength = maxItems;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec ref(std::string name, std::string schema, T type = T::Ref) {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = type;
-  f.ref = std::move(schema);
-  return f;
-}
-FieldSpec required(FieldSpec f, size_t minLen = 1) {
-  f.required = true;
-  f.minLength = minLen;
-  return f;
-}
-FieldSpec password(std::string name, bool isRequired) {
-  FieldSpec f = str(std::move(name), 1024, isRequired);
-  f.format = "password";
-  f.minLength = isRequired ? 1 : 0;
-  return f;
-}
 FieldSpec scope() {
   FieldSpec f = str("scope", 0, false, "all: every department; department: own department and descendants; self");
   f.choices = {"all", "department", "self"};
   return f;
 }
 
-ObjectSchema list(std::string name, std::string item) {
-  return {std::move(name),
-          "A page of " + item + " items",
-          {ref("items", item, T::RefArray), integer("total", "Items matching the filters"), integer("limit"),
-           integer("offset")}};
-}
-
-
 // Telephony (routes_telephony*.cpp). Passwords are write-only.
-FieldSpec minOne(FieldSpec f) {
-  f.minLength = 1;
-  return f;
-}
-FieldSpec choice(FieldSpec f, std::vector<std::string> choices) {
-  f.choices = std::move(choices);
-  return f;
-}
-
 void addTelephonySchemas(std::vector<ObjectSchema>& s) {
   auto extFields = [](bool create) {
     std::vector<FieldSpec> f;
@@ -142,7 +69,7 @@ void addTelephonySchemas(std::vector<ObjectSchema>& s) {
   auto didFields = [](bool create) {
     return std::vector<FieldSpec>{
         create ? required(str("number", 32)) : minOne(str("number", 32)),
-        str("target_type", 32, false, "extension (flows and queues come with later modules)"),
+        choice(str("target_type", 32, false, "What the DID routes to"), {"extension", "flow", "queue"}),
         create ? required(str("target", 64)) : minOne(str("target", 64)),
         nstr("trunk_id", "Only calls from this trunk; null = any"), str("description", 500)};
   };
@@ -316,6 +243,8 @@ std::vector<ObjectSchema> make() {
                 integer("connections"), integer("ws_clients")}});
   addTelephonySchemas(s);
   addAcdSchemas(s);
+  addIvrSchemas(s);
+  addRecordsSchemas(s);
   return s;
 }
 
@@ -324,6 +253,22 @@ std::vector<ObjectSchema> make() {
 const std::vector<ObjectSchema>& allSchemas() {
   static const std::vector<ObjectSchema> schemas = make();
   return schemas;
+}
+
+const std::vector<RouteSchemaRef>& documentedRouteSchemas() {
+  static const std::vector<RouteSchemaRef> refs = [] {
+    std::vector<RouteSchemaRef> out;
+    addIvrRouteSchemas(out);
+    addRecordsRouteSchemas(out);
+    return out;
+  }();
+  return refs;
+}
+
+const RouteSchemaRef* documentedRouteSchema(const std::string& method, const std::string& pattern) {
+  for (const auto& r : documentedRouteSchemas())
+    if (r.method == method && r.pattern == pattern) return &r;
+  return nullptr;
 }
 
 const ObjectSchema* findSchema(const std::string& name) {

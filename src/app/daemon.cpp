@@ -11,7 +11,9 @@
 #include "api/api_server.h"
 #include "app/version.h"
 #include "call/telephony_service.h"
+#include "center/acd_service.h"
 #include "center/contact_center.h"
+#include "center/ivr_service.h"
 #include "core/clock.h"
 #include "core/core_config.h"
 #include "core/event_bus.h"
@@ -220,9 +222,25 @@ int runDaemon(const DaemonOptions& options) {
     break;
   }
 
+  // Shutdown order: whatever can post to the control queue or call into
+  // telephony stops before telephony does, and the queue itself outlives every
+  // thread that might still post to it.
+  // 1. The API: no more requests (they post to the control queue, read calls).
   api.stop(std::chrono::milliseconds(config.getInt("http.shutdown_grace_ms")));
-  stopTelephony();
+  // 2. The center's producers: store work already queued (some of it calls the
+  //    telephony service, e.g. the demo DIDs) runs while telephony is whole.
+  center->acd().writer().flush();
+  center->ivr().flushWrites();
+  // 3. Telephony: the control thread ends (nothing runs the queue any more),
+  //    then the media engine, whose workers post events to that queue.
+  tel->stop();
+  tel->setMedia(nullptr);
+  media.reset();
+  // 4. The rest of the center (writers, report feed, open recordings) while
+  //    the stopped control queue still exists: a post made now is dropped with
+  //    the queue instead of landing in freed memory.
   center->stop();
+  tel.reset();
   store->close();
   log->info("stopped");
   spdlog::shutdown();

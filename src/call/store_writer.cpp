@@ -1,80 +1,23 @@
 #include "call/store_writer.h"
 
-#include "core/log.h"
-
 namespace hujiao::call {
 
-void StoreWriter::start() {
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { run(); });
-}
-
-void StoreWriter::stop() {
-  {
-    std::lock_guard lock(mu_);
-    if (!thread_.joinable()) return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-void StoreWriter::flush() {
-  std::unique_lock lock(mu_);
-  if (!thread_.joinable()) return;
-  idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
-}
-
-size_t StoreWriter::pending() const {
-  std::lock_guard lock(mu_);
-  return queue_.size();
-}
-
-void StoreWriter::push(Msg m) {
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(m));
-  }
-  cv_.notify_one();
-}
+StoreWriter::StoreWriter(TelephonyStore& store)
+    : store_(store),
+      writer_({.module = "call", .name = "store writer"},
+              [this](std::vector<Msg>& batch, store::BatchWriterCore& core) { write(batch, core); }) {}
 
 void StoreWriter::upsertRegistrations(std::vector<sip::Binding> b) {
-  if (!b.empty()) push(UpsertReg{std::move(b)});
+  if (!b.empty()) writer_.push(UpsertReg{std::move(b)});
 }
 void StoreWriter::deleteRegistrations(std::vector<sip::Binding> b) {
-  if (!b.empty()) push(DeleteReg{std::move(b)});
+  if (!b.empty()) writer_.push(DeleteReg{std::move(b)});
 }
-void StoreWriter::upsertBlock(sip::BlockedAddress b) { push(UpsertBlock{std::move(b)}); }
-void StoreWriter::deleteBlock(std::string address) { push(DeleteBlock{std::move(address)}); }
-void StoreWriter::insertCdr(Cdr c) { push(std::move(c)); }
+void StoreWriter::upsertBlock(sip::BlockedAddress b) { writer_.push(UpsertBlock{std::move(b)}); }
+void StoreWriter::deleteBlock(std::string address) { writer_.push(DeleteBlock{std::move(address)}); }
+void StoreWriter::insertCdr(Cdr c) { writer_.push(std::move(c)); }
 
-void StoreWriter::run() {
-  std::vector<Msg> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      busy_ = false;
-      idle_.notify_all();
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
-      batch.swap(queue_);
-      busy_ = true;
-    }
-    write(batch);
-    batch.clear();
-  }
-}
-
-void StoreWriter::write(std::vector<Msg>& batch) {
-  auto log = core::logger("call");
-  auto check = [&](const core::Result<void>& r, const char* what) {
-    if (!r) {
-      ++failures_;
-      log->error("store writer: {} failed: {} {}", what, r.error().code, r.error().message);
-    }
-  };
+void StoreWriter::write(std::vector<Msg>& batch, store::BatchWriterCore& core) {
   // Consecutive messages of one kind go to the store as one batch; order
   // between kinds is kept (a delete after an upsert of the same binding).
   size_t i = 0;
@@ -88,15 +31,16 @@ void StoreWriter::write(std::vector<Msg>& batch) {
         all.insert(all.end(), v.begin(), v.end());
         ++j;
       }
-      check(kind == 0 ? store_.upsertRegistrations(all) : store_.deleteRegistrations(all), "registrations");
+      core.check(kind == 0 ? store_.upsertRegistrations(all) : store_.deleteRegistrations(all), "registrations",
+                 all.size());
     } else if (kind == 4) {
       std::vector<Cdr> cdrs;
       while (j < batch.size() && batch[j].index() == kind) cdrs.push_back(std::move(std::get<Cdr>(batch[j++])));
-      check(store_.insertCdrs(cdrs), "cdrs");
+      core.check(store_.insertCdrs(cdrs), "cdrs", cdrs.size());
     } else if (kind == 2) {
-      check(store_.upsertBlock(std::get<UpsertBlock>(batch[j++]).b), "block");
+      core.check(store_.upsertBlock(std::get<UpsertBlock>(batch[j++]).b), "block");
     } else {
-      check(store_.deleteBlock(std::get<DeleteBlock>(batch[j++]).address), "unblock");
+      core.check(store_.deleteBlock(std::get<DeleteBlock>(batch[j++]).address), "unblock");
     }
     i = j;
   }

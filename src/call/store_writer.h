@@ -1,36 +1,32 @@
 #pragma once
 // StoreWriter: the thread that persists what the control thread decides
 // (registrations, blocks, CDRs). The control thread only enqueues messages;
-// the writer drains them in order and batches consecutive writes of one kind
-// into one transaction.
+// the writer (store::BatchWriter) drains them in order and batches
+// consecutive writes of one kind into one store call (one transaction).
 //
 // Threads: enqueue methods from any thread (the control thread in practice);
 // the writer thread is internal; start()/stop()/flush() from the owner.
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <variant>
 #include <vector>
 
 #include "call/telephony_store.h"
+#include "store/batch_writer.h"
 
 namespace hujiao::call {
 
 class StoreWriter {
  public:
-  explicit StoreWriter(TelephonyStore& store) : store_(store) {}
-  ~StoreWriter() { stop(); }
+  explicit StoreWriter(TelephonyStore& store);
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
 
-  void start();
+  void start() { writer_.start(); }
   /// Writes what is queued, then ends the thread.
-  void stop();
+  void stop() { writer_.stop(); }
   /// Blocks until everything queued so far is written (tests, shutdown).
-  void flush();
+  void flush() { writer_.flush(); }
 
   void upsertRegistrations(std::vector<sip::Binding> b);
   void deleteRegistrations(std::vector<sip::Binding> b);
@@ -38,8 +34,8 @@ class StoreWriter {
   void deleteBlock(std::string address);
   void insertCdr(Cdr c);
 
-  uint64_t failures() const { return failures_; }
-  size_t pending() const;
+  uint64_t failures() const { return writer_.failures(); }
+  size_t pending() const { return writer_.pending(); }
 
  private:
   struct UpsertReg {
@@ -55,19 +51,10 @@ class StoreWriter {
     std::string address;
   };
   using Msg = std::variant<UpsertReg, DeleteReg, UpsertBlock, DeleteBlock, Cdr>;
-  void push(Msg m);
-  void run();
-  void write(std::vector<Msg>& batch);
+  void write(std::vector<Msg>& batch, store::BatchWriterCore& core);
 
   TelephonyStore& store_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable idle_;
-  std::vector<Msg> queue_;
-  bool stopping_ = false;
-  bool busy_ = false;
-  std::thread thread_;
-  std::atomic<uint64_t> failures_{0};
+  store::BatchWriter<Msg> writer_;  // last: its thread stops first
 };
 
 }  // namespace hujiao::call

@@ -3,61 +3,48 @@
 // thread (agent state history, dispositions) and runs the service's other
 // store work that must not block the control thread (demo DID seeding). The
 // control thread only enqueues; consecutive state rows are written in one
-// batch.
+// batch (store::BatchWriter does the threading).
 //
 // Threads: enqueue methods from any thread; the writer thread is internal;
 // start()/stop()/flush() from the owner (main thread, tests).
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 #include <variant>
 #include <vector>
 
 #include "center/acd_store.h"
+#include "store/batch_writer.h"
 
 namespace hujiao::center {
 
 class AcdWriter {
  public:
   using Job = std::function<void(AcdStore&)>;
-  explicit AcdWriter(AcdStore& store) : store_(store) {}
-  ~AcdWriter() { stop(); }
+  explicit AcdWriter(AcdStore& store);
   AcdWriter(const AcdWriter&) = delete;
   AcdWriter& operator=(const AcdWriter&) = delete;
 
-  void start();
+  void start() { writer_.start(); }
   /// Writes what is queued, then ends the thread.
-  void stop();
+  void stop() { writer_.stop(); }
   /// Blocks until everything queued so far is written.
-  void flush();
+  void flush() { writer_.flush(); }
 
-  void state(StateRow row);
-  void disposition(DispositionRow row);
+  void state(StateRow row) { writer_.push(std::move(row)); }
+  void disposition(DispositionRow row) { writer_.push(std::move(row)); }
   /// Any other store work, run in order with the rest.
-  void job(Job fn);
+  void job(Job fn) { writer_.push(std::move(fn)); }
 
-  uint64_t failures() const { return failures_; }
-  uint64_t written() const { return written_; }
+  uint64_t failures() const { return writer_.failures(); }
+  uint64_t written() const { return writer_.written(); }
+  size_t pending() const { return writer_.pending(); }
 
  private:
   using Msg = std::variant<StateRow, DispositionRow, Job>;
-  void push(Msg m);
-  void run();
-  void write(std::vector<Msg>& batch);
+  void write(std::vector<Msg>& batch, store::BatchWriterCore& core);
 
   AcdStore& store_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable idle_;
-  std::vector<Msg> queue_;
-  bool stopping_ = false;
-  bool busy_ = false;
-  std::thread thread_;
-  std::atomic<uint64_t> failures_{0};
-  std::atomic<uint64_t> written_{0};
+  store::BatchWriter<Msg> writer_;  // last: its thread stops first
 };
 
 }  // namespace hujiao::center

@@ -3,19 +3,16 @@
 // answers) goes to the store from here, never from the control thread.
 //
 // IvrRecordSink is the control thread's view (tests capture it); IvrWriter is
-// the real one: a thread that drains a queue into IvrStore.
+// the real one: a store::BatchWriter thread that drains a queue into IvrStore.
 //
 // Threads: the sink methods from any thread (the control thread in practice);
 // IvrWriter's own thread writes; start()/stop()/flush() from the owner.
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 #include <variant>
 #include <vector>
 
 #include "center/ivr_store.h"
+#include "store/batch_writer.h"
 
 namespace hujiao::center {
 
@@ -30,38 +27,30 @@ class IvrRecordSink {
 
 class IvrWriter final : public IvrRecordSink {
  public:
-  explicit IvrWriter(IvrStore& store) : store_(store) {}
-  ~IvrWriter() override { stop(); }
+  explicit IvrWriter(IvrStore& store);
   IvrWriter(const IvrWriter&) = delete;
   IvrWriter& operator=(const IvrWriter&) = delete;
 
-  void start();
+  void start() { writer_.start(); }
   /// Writes what is queued, then ends the thread.
-  void stop();
+  void stop() { writer_.stop(); }
   /// Blocks until everything queued so far is written.
-  void flush();
+  void flush() { writer_.flush(); }
 
-  void storePath(PathRow p) override { push(std::move(p)); }
-  void storeVoicemail(VoicemailRow v) override { push(std::move(v)); }
-  void storeCallback(CallbackRow c) override { push(std::move(c)); }
-  void storeSurvey(SurveyRow s) override { push(std::move(s)); }
+  void storePath(PathRow p) override { writer_.push(std::move(p)); }
+  void storeVoicemail(VoicemailRow v) override { writer_.push(std::move(v)); }
+  void storeCallback(CallbackRow c) override { writer_.push(std::move(c)); }
+  void storeSurvey(SurveyRow s) override { writer_.push(std::move(s)); }
 
-  uint64_t failures() const { return failures_; }
+  uint64_t failures() const { return writer_.failures(); }
+  size_t pending() const { return writer_.pending(); }
 
  private:
   using Msg = std::variant<PathRow, VoicemailRow, CallbackRow, SurveyRow>;
-  void push(Msg m);
-  void run();
+  void write(std::vector<Msg>& batch, store::BatchWriterCore& core);
 
   IvrStore& store_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::condition_variable idle_;
-  std::vector<Msg> queue_;
-  bool stopping_ = false;
-  bool busy_ = false;
-  std::thread thread_;
-  std::atomic<uint64_t> failures_{0};
+  store::BatchWriter<Msg> writer_;  // last: its thread stops first
 };
 
 }  // namespace hujiao::center

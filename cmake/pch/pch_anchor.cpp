@@ -1,0 +1,1 @@
+// Anchor of a PCH donor target (cmake/Pch.cmake); intentionally empty.
