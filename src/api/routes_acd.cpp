@@ -407,7 +407,7 @@ void addListRoutes(Router& router, ApiContext& ctx) {
                 return jsonResponse(200, {{"items", std::move(items)}});
               }});
   // Webhooks send every department's events: system-wide, for administrators.
-  router.add({"GET", "/api/v1/webhooks", "system.admin", "Signed webhooks for CTI events", "acd", "", bodySchema("WebhookList"),
+  router.add({"GET", "/api/v1/webhooks", "webhooks.read", "Signed webhooks for CTI events", "acd", "", bodySchema("WebhookList"),
               200, {}, [&ctx](RequestContext&) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();
@@ -417,7 +417,7 @@ void addListRoutes(Router& router, ApiContext& ctx) {
                 for (const auto& h : *hooks) items.push_back(center::toJson(h));
                 return jsonResponse(200, list(std::move(items)));
               }});
-  router.add({"POST", "/api/v1/webhooks", "system.admin", "Add a webhook", "acd", bodySchema("WebhookCreate"),
+  router.add({"POST", "/api/v1/webhooks", "webhooks.write", "Add a webhook", "acd", bodySchema("WebhookCreate"),
               bodySchema("Webhook"), 201, {}, [&ctx](RequestContext& rc) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();
@@ -437,7 +437,7 @@ void addListRoutes(Router& router, ApiContext& ctx) {
                                  {"create", "webhooks", created->id, nullptr, after, ""});
                 return createdResponse(after, "/api/v1/webhooks/" + created->id);
               }});
-  router.add({"DELETE", "/api/v1/webhooks/{id}", "system.admin", "Remove a webhook", "acd", "", "", 204, {},
+  router.add({"DELETE", "/api/v1/webhooks/{id}", "webhooks.write", "Remove a webhook", "acd", "", "", 204, {},
               [&ctx](RequestContext& rc) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();

@@ -71,6 +71,8 @@ constexpr ActionSpec kAgentActions[] = {
     {"consult_cancel", "interactions.control", "InteractionRef", true, "End the consultation, back to the customer"},
     {"pickup", "interactions.control", "InteractionRef", true, "Pick up an interaction ringing another agent"},
     {"dtmf", "interactions.control", "CtiDtmf", true, "Send DTMF digits to the customer"},
+    {"mute", "interactions.control", "CtiMute", true,
+     "Mute (on=true) or unmute the agent: the customer stops hearing him, he still hears the customer"},
     {"wrapup", "interactions.control", "CtiWrapUp", true, "Disposition and notes; ends wrap-up"},
     {"dial", "calls.control", "CtiDial", true, "Dial out from the agent's device"},
     {"force_logout", "agents.supervise", "", false, "Supervisor: log the agent out"},
@@ -105,6 +107,10 @@ core::Result<HttpResponse> runAgentAction(ApiContext& ctx, RequestContext& rc, c
   a.digits = str(*b, "digits");
   a.disposition = str(*b, "disposition");
   a.notes = str(*b, "notes");
+  if (kind == "mute") {
+    if (!b->contains("on") || !(*b)["on"].is_boolean()) return invalidField("on", "is required (true or false)");
+    a.on = (*b)["on"].get<bool>();
+  }
   if (kind == "transfer" && a.targetType == "agent")
     if (auto t = agentUser(ctx, p, a.target); !t && p.scope != Scope::Self)
       return invalidField("target", "no agent '" + a.target + "'");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/json_schema.h"
+#include "api/schema_helpers.h"
 
 namespace hujiao::api {
 
@@ -13,67 +14,8 @@ namespace {
 
 using T = FieldType;
 
-FieldSpec str(std::string name, size_t maxLen, bool req = false, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::String;
-  f.maxLength = maxLen;
-  f.required = req;
-  f.minLength = req ? 1 : 0;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec nstr(std::string name, size_t maxLen, std::string desc = "") {
-  FieldSpec f = str(std::move(name), maxLen, false, std::move(desc));
-  f.nullable = true;
-  return f;
-}
-FieldSpec choice(std::string name, std::vector<std::string> choices, bool req, std::string desc = "") {
-  FieldSpec f = str(std::move(name), 32, req, std::move(desc));
-  f.choices = std::move(choices);
-  return f;
-}
-FieldSpec integer(std::string name, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::Integer;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec boolean(std::string name, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::Boolean;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec object(std::string name, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::Object;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec strings(std::string name, size_t maxItems, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::StringArray;
-  f.maxLength = maxItems;
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec refArray(std::string name, std::string ref, std::string desc = "") {
-  FieldSpec f;
-  f.name = std::move(name);
-  f.type = T::RefArray;
-  f.ref = std::move(ref);
-  f.description = std::move(desc);
-  return f;
-}
-FieldSpec ro(FieldSpec f) {
-  f.readOnly = true;
-  return f;
-}
+// The field helpers are shared with the other catalogues (api/schema_helpers.h).
+using namespace schema_helpers;  // NOLINT(google-build-using-namespace)
 
 std::vector<ObjectSchema> make() {
   std::vector<ObjectSchema> s;
@@ -133,6 +75,8 @@ std::vector<ObjectSchema> make() {
                 str("target", 64, true)}});
   s.push_back({"CtiDtmf", "", {str("interaction_id", 64, true), str("digits", 64, true, "0-9 * # A-D")}});
   s.push_back({"CtiDial", "", {str("number", 64, true)}});
+  s.push_back({"CtiMute", "Mute: the customer no longer hears the agent (the agent still hears the customer)",
+               {str("interaction_id", 64, true), boolean("on", "true = mute, false = unmute (required)")}});
   s.push_back({"CtiWrapUp", "Ends wrap-up; keeps the disposition and notes",
                {str("interaction_id", 64, true), str("disposition", 64), str("notes", 4000)}});
   s.push_back({"Supervise", "Listen, whisper or barge on an agent's call",
@@ -152,7 +96,8 @@ std::vector<ObjectSchema> make() {
   s.push_back({"Interaction", "A live interaction",
                {str("id", 0), str("channel", 0), str("state", 0, false, "waiting|ringing|connected|held|wrap_up"),
                 str("queue_id", 0), nstr("call_id", 0), nstr("agent_id", 0), object("customer"), object("attributes"),
-                integer("priority"), boolean("callback"), nstr("enqueued_at", 0), nstr("offered_at", 0),
+                integer("priority"), boolean("callback"), boolean("muted", "The agent is muted (the customer does not hear him)"),
+                nstr("enqueued_at", 0), nstr("offered_at", 0),
                 nstr("answered_at", 0)}});
   s.push_back({"QueueStats", "Real-time statistics of a queue (today)",
                {str("queue_id", 0), str("name", 0), integer("waiting"), integer("longest_wait_s"), integer("offered"),

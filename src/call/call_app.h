@@ -59,13 +59,49 @@ struct ConnectRequest {
   /// call (an agent), hears onConnectedPartyGone when that party hangs up, and
   /// can connect someone else afterwards.
   bool handOff = false;
+  /// Ring-all: several parallel connects may ring at once on one call (each
+  /// its own connect id; a non-parallel connect while they ring, or any
+  /// connect while a party is connected, answers conflict). The first one
+  /// answered is bridged like an ordinary connect; the switch cancels the
+  /// others (CANCEL, so phones do not log a missed call) and reports each with
+  /// onConnectResult cause "answered_elsewhere". One that fails before that is
+  /// reported on its own; the others keep ringing.
+  bool parallel = false;
 };
 
 struct ConnectResult {
   bool answered = false;
   int sipCode = 0;    // final response of the connected party (200, 486, 480, 408 ...)
-  std::string cause;  // answered | busy | no_answer | rejected | unavailable | failed | cancelled
+  /// answered | busy | no_answer | rejected | unavailable | failed | cancelled |
+  /// answered_elsewhere (a parallel connect lost to another one)
+  std::string cause;
   std::string extension;  // what was connected
+};
+
+/// A new outbound app call (originate()): the switch calls `destination`
+/// (an extension, or a number through the dial plan) from the app itself.
+/// Once it answers, the call is an app call like an inbound one: the called
+/// party is its customer leg and every CallControl method works on it
+/// (callbacks: call the customer, then connect() the agent; campaigns).
+struct OriginateRequest {
+  ConnectRequest::Kind kind = ConnectRequest::Kind::Number;
+  std::string destination;
+  int timeoutMs = 30'000;  // no answer within -> OriginateResult{answered=false, cause "no_answer"}
+  /// Caller id the called party sees (required for numbers: the trunk's rule may replace it).
+  std::string callerIdNumber;
+  std::string callerIdName;
+  std::map<std::string, std::string> headers;  // extra SIP headers on the INVITE
+  /// What AppCallInfo-like lookups report for the call (CDR, /api/v1/calls):
+  /// the target type/target the app files it under ("callback", queue id).
+  std::string targetType = "originate";
+  std::string target;
+  std::string departmentId;
+};
+
+struct OriginateResult {
+  bool answered = false;
+  int sipCode = 0;    // final response of the called party
+  std::string cause;  // answered | busy | no_answer | rejected | unavailable | failed | cancelled
 };
 
 /// The answer to screenInbound(): go on, reject, or send the call to a flow.
@@ -135,6 +171,11 @@ class CallAppListener {
   /// Not reported after stopSupervising().
   virtual void onSupervisionEnded(const std::string& /*callId*/, uint64_t /*supervisionId*/,
                                   const std::string& /*cause*/) {}
+  /// The outcome of originate(): answered (the call is an app call from now
+  /// on; onCallAnswered came just before) or failed -- then onAppCallEnded
+  /// follows as for every app call. Exactly once per originated call, also
+  /// when the app hung it up before it answered (cause "cancelled").
+  virtual void onOriginateResult(const std::string& /*callId*/, const OriginateResult& /*result*/) {}
 };
 
 /// Implemented by the Switch. Every method: control thread, never blocks.
@@ -206,6 +247,23 @@ class CallControl {
   /// customer leg is not answered yet). onAppCallEnded follows.
   virtual core::Result<void> hangup(const std::string& callId, const std::string& cause = "normal",
                                     int sipCode = 480) = 0;
+
+  /// Places a new outbound app call (see OriginateRequest) and returns its
+  /// call id at once; onOriginateResult reports the outcome. The listener
+  /// must own the call from the moment this returns (AppRouter::adopt).
+  /// Errors: invalid (bad number/header), not_found (no extension or route),
+  /// unavailable (extension not registered / busy, no trunk).
+  virtual core::Result<std::string> originate(const OriginateRequest& /*request*/) {
+    return core::makeError("not_supported", "originate is not supported");
+  }
+  /// Mute: on = the connected party's (agent's) audio no longer reaches the
+  /// customer, nor channel 1 of the customer's recording; the agent still
+  /// hears the customer. Idempotent; survives hold/unhold and consultation;
+  /// ends with the connected party (a new party is not muted). Conflict when
+  /// no party is connected.
+  virtual core::Result<void> mute(const std::string& /*callId*/, bool /*on*/) {
+    return core::makeError("not_supported", "mute is not supported");
+  }
 };
 
 }  // namespace hujiao::call

@@ -106,6 +106,8 @@ class Switch final : public sip::StackListener, public CallControl {
   core::Result<void> setSuperviseMode(uint64_t supervisionId, media::SuperviseMode mode) override;
   core::Result<void> stopSupervising(uint64_t supervisionId) override;
   core::Result<void> hangup(const std::string& callId, const std::string& cause = "api", int sipCode = 480) override;
+  core::Result<std::string> originate(const OriginateRequest& request) override;
+  core::Result<void> mute(const std::string& callId, bool on) override;
 
   // ---- sip::StackListener ----
   void onIncomingRequest(const sip::SipRequest& r) override;
@@ -193,6 +195,14 @@ class Switch final : public sip::StackListener, public CallControl {
   void callEndedForApp(Call& c);
   Leg* supervisorLeg(uint64_t supervisionId, Call** call);
   AppConnect* connectOf(Call& c, const Leg& leg);
+  AppConnect* findConnect(Call& c, uint64_t id);
+  core::Result<std::string> headerBlockOf(const std::map<std::string, std::string>& headers, bool autoAnswer);
+  void startConnectTimer(Call& c, AppConnect& k, int timeoutMs);
+  void lostToOther(Call& c, AppConnect& k);
+  void originateAnswered(Call& c, AppConnect& k, Leg& leg);
+  void originateFailed(Call& c, AppConnect& k, int sipCode, const std::string& cause);
+  void dropMuteMix(Call& c);
+  core::Result<void> rebridge(Call& c);
   void setLegEndpoint(Leg& leg, media::EndpointId ep);
 
   Leg* legOf(sip::HandleId h);

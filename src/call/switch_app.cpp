@@ -3,6 +3,7 @@
 // agent, hold, consultation, supervision, hang-up. The legs these requests
 // place, media events and the listener callbacks: switch_app_legs.cpp.
 #include <algorithm>
+#include <optional>
 
 #include "call/switch.h"
 #include "call/switch_internal.h"
@@ -57,6 +58,7 @@ core::Result<Switch::Call*> Switch::appCallFor(const std::string& callId) {
   if (it == calls_.end() || it->second->finished) return notFound();
   Call& c = *it->second;
   if (!c.appControlled()) return conflict("not an app call");
+  if (!c.in && c.phase != Call::Phase::Ending) return conflict("the originated call has not answered yet");
   if (c.phase == Call::Phase::Ending || !c.in || c.in->state == Leg::State::Ending ||
       c.in->state == Leg::State::Gone) {
     return conflict("the call is ending");
@@ -182,6 +184,7 @@ core::Result<uint64_t> Switch::connect(const std::string& callId, const ConnectR
   if (!c) return c.error();
   Call& call = **c;
   if (call.app->connect) return conflict("a party is connected or being connected already");
+  if (!call.app->parallel.empty() && !request.parallel) return conflict("parallel connects are ringing");
   if (call.app->inConsult || call.app->conference) return conflict("a consultation is in progress");
   return placeConnect(call, request, false);
 }
@@ -190,10 +193,8 @@ core::Result<void> Switch::disconnect(const std::string& callId, uint64_t connec
   auto c = appCallFor(callId);
   if (!c) return c.error();
   Call& call = **c;
-  AppConnect* k = nullptr;
-  if (call.app->connect && call.app->connect->id == connectId) k = call.app->connect.get();
-  if (call.app->consult && call.app->consult->id == connectId) k = call.app->consult.get();
-  if (!k) return core::makeError("not_found", "no such connect on this call");
+  AppConnect* k = findConnect(call, connectId);
+  if (!k || k->originate) return core::makeError("not_found", "no such connect on this call");
   if (!k->answered) {
     connectFailed(call, *k, 487, "cancelled");
     return {};
@@ -218,10 +219,11 @@ core::Result<void> Switch::hold(const std::string& callId, bool on, const media:
   const media::EndpointId cust = call.in->ep;
   const media::EndpointId party = k->party->ep;
   if (on) {
+    dropMuteMix(call);
     d_.media->unbridge(cust);
     if (!moh.items.empty()) {
       if (auto r = d_.media->play(cust, moh); !r) {
-        (void)d_.media->bridge(cust, party);
+        (void)rebridge(call);
         return r;
       }
     }
@@ -229,7 +231,7 @@ core::Result<void> Switch::hold(const std::string& callId, bool on, const media:
   } else {
     d_.media->stopPlay(cust);
     d_.media->stopPlay(party);
-    if (auto r = d_.media->bridge(cust, party); !r) return r;
+    if (auto r = rebridge(call); !r) return r;
   }
   call.app->held = on;
   call.onHold = on;
@@ -256,6 +258,7 @@ core::Result<uint64_t> Switch::consult(const std::string& callId, const ConnectR
   if (!k || !k->answered || !k->party || k->party->ep == 0) return conflict("no connected party to consult from");
   if (call.app->inConsult || call.app->conference) return conflict("a consultation is in progress");
   const media::EndpointId cust = call.in->ep;
+  dropMuteMix(call);
   if (!call.app->held) d_.media->unbridge(cust);
   d_.media->stopPlay(k->party->ep);
   if (!moh.items.empty()) (void)d_.media->play(cust, moh);
@@ -291,6 +294,7 @@ core::Result<void> Switch::completeConsult(const std::string& callId, bool trans
       uncountExtension(call, k->countedExtension);
       endLeg(*agent);
     }
+    call.app->muted = false;  // the new party is not muted
     if (auto r = d_.media->bridge(cust, q->party->ep); !r) log_->warn("call {}: bridge after transfer: {}", call.id, r.error().message);
     call.app->connect = std::move(call.app->consult);
     call.app->connect->consult = false;
@@ -314,6 +318,7 @@ core::Result<void> Switch::completeConsult(const std::string& callId, bool trans
     media::ConferenceMemberOptions o;
     o.joinTone = false;
     for (media::EndpointId ep : {cust, k->party->ep, q->party->ep}) {
+      o.muted = call.app->muted && ep == k->party->ep;
       if (auto r = d_.media->joinConference(*conf, ep, o); !r) {
         d_.media->destroyConference(*conf);
         return r;
@@ -344,7 +349,7 @@ core::Result<void> Switch::completeConsult(const std::string& callId, bool trans
   d_.media->stopPlay(cust);
   call.app->held = false;
   call.onHold = false;
-  if (k && k->party && k->party->ep) (void)d_.media->bridge(cust, k->party->ep);
+  if (k && k->party && k->party->ep) (void)rebridge(call);
   return {};
 }
 
@@ -443,6 +448,191 @@ core::Result<void> Switch::stopSupervising(uint64_t supervisionId) {
   return {};
 }
 
+// ---------------------------------------------------------------- ring-all
+
+void Switch::lostToOther(Call& c, AppConnect& k) {
+  // Another parallel connect answered: cancel this one's forks. The phones
+  // get a CANCEL (no missed-call entry); the app hears answered_elsewhere.
+  timers_.cancel(k.timer);
+  k.timer = 0;
+  endConnectLegs(c, k.id, nullptr);
+  uncountExtension(c, k.countedExtension);
+  uncountTrunk(c, k.countedTrunk);
+  ConnectResult res;
+  res.sipCode = 200;
+  res.cause = "answered_elsewhere";
+  res.extension = k.request.destination;
+  const std::string cid = c.id;
+  const uint64_t id = k.id;
+  notifyApp([cid, id, res](CallAppListener& l) { l.onConnectResult(cid, id, res); });
+}
+
+// ---------------------------------------------------------------- originate
+
+core::Result<std::string> Switch::originate(const OriginateRequest& req) {
+  thread_.assertOwner();
+  if (!anchoringOn(d_)) return core::makeError("unavailable", "originate needs media anchoring (sip.media_anchoring)");
+  if (!app_) return core::makeError("unavailable", "no contact-center layer");
+  if (!isValidNumber(req.destination)) return core::makeError("invalid", "destination is not a valid number");
+  if (!req.callerIdNumber.empty() && !isValidNumber(req.callerIdNumber)) {
+    return core::makeError("invalid", "caller id is not a valid number");
+  }
+  auto headers = headerBlockOf(req.headers, false);
+  if (!headers) return headers.error();
+  const Extension* ext = nullptr;
+  std::optional<OutboundRoute> route;
+  if (req.kind == ConnectRequest::Kind::Extension) {
+    auto e = extensions_.find(req.destination);
+    if (e == extensions_.end()) return core::makeError("not_found", "extension " + req.destination + " not found");
+    ext = &e->second;
+  } else {
+    route = dialPlan_.route(req.destination);
+    if (!route) return core::makeError("not_found", "no dial-plan rule for " + req.destination);
+  }
+  Call& c = newCall(nullptr);
+  c.direction = ext ? "internal" : "outbound";
+  c.callerNumber = req.callerIdNumber;
+  c.callerName = req.callerIdName;
+  c.calleeNumber = req.destination;
+  c.destination = req.destination;
+  c.departmentId = req.departmentId.empty() && ext ? ext->departmentId : req.departmentId;
+  c.app = std::make_unique<AppCallState>();
+  c.app->targetType = req.targetType;
+  c.app->target = req.target;
+  c.app->originateReported = false;
+  auto k = std::make_unique<AppConnect>();
+  k->id = nextAppId_++;
+  k->originate = true;
+  k->request.kind = req.kind;
+  k->request.destination = req.destination;
+  k->request.callerIdNumber = req.callerIdNumber;
+  k->request.callerIdName = req.callerIdName;
+  k->headerBlock = *headers;
+  AppConnect& ref = *k;
+  c.app->originate = std::move(k);
+  publish(c, "call.created");
+  bool placed = false;
+  if (ext) {
+    placed = ringConnectExtension(c, ref, *ext, 0);
+  } else {
+    ref.trunkQueue = route->rule->trunkIds;
+    ref.number = route->number;
+    ref.callerPolicy = route->rule->callerIdPolicy;
+    ref.ruleCallerId = route->rule->callerId;
+    placed = ringConnectTrunk(c, ref, 0);
+  }
+  const std::string id = c.id;
+  if (!placed) {
+    // Nothing reached the network: no call, no callbacks.
+    const int status = ref.lastStatus ? ref.lastStatus : 503;
+    c.app->originateReported = true;
+    c.app->refused = true;
+    failCall(c, status, "Unavailable", status == 486 ? "busy" : "unavailable", "system");
+    return core::makeError("unavailable", req.destination + (status == 486 ? " is busy" : " cannot be called now"));
+  }
+  startConnectTimer(c, ref, req.timeoutMs);
+  return id;
+}
+
+void Switch::originateAnswered(Call& c, AppConnect& k, Leg& leg) {
+  // The called party is the customer leg from now on (an ordinary leg of the
+  // call: its BYE ends the call; it is counted until the call ends).
+  leg.appRole = Leg::AppRole::None;
+  leg.appId = 0;
+  k.party = nullptr;
+  c.in = &leg;
+  const int64_t now = clock_.nowUs();
+  c.phase = Call::Phase::Answered;
+  c.answerUs = now;
+  c.sipCode = leg.status ? leg.status : 200;
+  if (!leg.extension.empty()) c.destination = leg.extension;
+  if (mCallsAnswered_) mCallsAnswered_->inc();
+  publish(c, "call.answered");
+  AnsweredCall a;
+  a.callId = c.id;
+  a.direction = c.direction;
+  a.callerNumber = c.callerNumber;
+  a.calleeNumber = c.calleeNumber;
+  a.destination = c.destination;
+  a.departmentId = c.departmentId;
+  a.appCall = true;
+  c.app->originateReported = true;
+  OriginateResult res;
+  res.answered = true;
+  res.sipCode = c.sipCode;
+  res.cause = "answered";
+  const std::string cid = c.id;
+  notifyApp([a](CallAppListener& l) { l.onCallAnswered(a); });
+  notifyApp([cid, res](CallAppListener& l) { l.onOriginateResult(cid, res); });
+}
+
+void Switch::originateFailed(Call& c, AppConnect& k, int sipCode, const std::string& cause) {
+  log_->info("call {}: originate to {} failed: {} ({})", c.id, k.request.destination, cause, sipCode);
+  if (c.phase == Call::Phase::Ending) return;
+  // callEndedForApp reports onOriginateResult, then onAppCallEnded.
+  failCall(c, sipCode, "Failed", cause, "callee");
+}
+
+// ---------------------------------------------------------------- mute
+
+void Switch::dropMuteMix(Call& c) {
+  if (!c.app || c.app->muteConference == 0) return;
+  d_.media->destroyConference(c.app->muteConference);
+  c.app->muteConference = 0;
+}
+
+core::Result<void> Switch::rebridge(Call& c) {
+  // Customer and connected party talk again (after hold / consultation),
+  // through the mute mix while muted.
+  AppConnect* k = c.app->connect.get();
+  if (!k || !k->party || k->party->ep == 0) return conflict("no connected party");
+  const media::EndpointId cust = c.in->ep;
+  const media::EndpointId party = k->party->ep;
+  if (!c.app->muted) return d_.media->bridge(cust, party);
+  auto conf = d_.media->createConference("mute-" + c.id);
+  if (!conf) return conf.error();
+  media::ConferenceMemberOptions o;
+  o.joinTone = false;
+  auto r = d_.media->joinConference(*conf, cust, o);
+  o.muted = true;  // heard by none: the customer hears silence, the party still hears the customer
+  if (r) r = d_.media->joinConference(*conf, party, o);
+  if (!r) {
+    d_.media->destroyConference(*conf);
+    return r;
+  }
+  c.app->muteConference = *conf;
+  return {};
+}
+
+core::Result<void> Switch::mute(const std::string& callId, bool on) {
+  auto c = appCallFor(callId);
+  if (!c) return c.error();
+  Call& call = **c;
+  AppConnect* k = call.app->connect.get();
+  if (!k || !k->answered || !k->party || k->party->ep == 0) return conflict("no connected party");
+  if (on == call.app->muted) return {};
+  call.app->muted = on;
+  if (call.app->conference) {
+    // Three-way: the mixer simply stops mixing the party in.
+    if (auto r = d_.media->setMuted(k->party->ep, on); !r) {
+      call.app->muted = !on;
+      return r;
+    }
+  } else if (!call.app->held && !call.app->inConsult) {
+    // Bridged: move the two into a two-member mix with the party muted (or back).
+    dropMuteMix(call);
+    if (!on) d_.media->unbridge(call.in->ep);
+    if (auto r = rebridge(call); !r) {
+      call.app->muted = !on;
+      dropMuteMix(call);
+      (void)d_.media->bridge(call.in->ep, k->party->ep);
+      return r;
+    }
+  }  // held / consulting: applies when the two are put back together
+  publish(call, on ? "call.muted" : "call.unmuted");
+  return {};
+}
+
 // ---------------------------------------------------------------- hang-up (every call)
 
 core::Result<void> Switch::hangup(const std::string& callId, const std::string& cause, int sipCode) {
@@ -451,7 +641,8 @@ core::Result<void> Switch::hangup(const std::string& callId, const std::string& 
   if (it == calls_.end() || it->second->finished) return notFound();
   Call& c = *it->second;
   if (c.phase == Call::Phase::Ending) return {};
-  const std::string why = cause.empty() ? "normal" : cause;
+  std::string why = cause.empty() ? "normal" : cause;
+  if (c.app && !c.app->originateReported) why = "cancelled";  // an originate given up before it answered
   if (c.phase == Call::Phase::Answered) {
     hangupCall(c, why, "system");
   } else {

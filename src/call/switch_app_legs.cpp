@@ -135,31 +135,40 @@ void Switch::routeToApp(Call& c) {
 
 // ---------------------------------------------------------------- placing legs
 
-core::Result<uint64_t> Switch::placeConnect(Call& c, const ConnectRequest& req, bool consult) {
-  if (!isValidNumber(req.destination)) return core::makeError("invalid", "destination is not a valid number");
+core::Result<std::string> Switch::headerBlockOf(const std::map<std::string, std::string>& hdrs, bool autoAnswer) {
   std::string headers;
-  for (const auto& [name, value] : req.headers) {
+  for (const auto& [name, value] : hdrs) {
     if (!validHeaderName(name) || !validHeaderValue(value)) {
       return core::makeError("invalid", "bad SIP header '" + name + "'");
     }
     headers += name + ": " + value + "\r\n";
   }
-  if (req.autoAnswer) {
+  if (autoAnswer) {
     std::string host = hostPart();
     headers += "Call-Info: <sip:" + host + ">;answer-after=0\r\n";
     headers += "Alert-Info: <http://www.notused.com>;info=alert-autoanswer\r\n";
   }
+  return headers;
+}
+
+core::Result<uint64_t> Switch::placeConnect(Call& c, const ConnectRequest& req, bool consult) {
+  if (!isValidNumber(req.destination)) return core::makeError("invalid", "destination is not a valid number");
+  auto headers = headerBlockOf(req.headers, req.autoAnswer);
+  if (!headers) return headers.error();
   auto k = std::make_unique<AppConnect>();
   k->id = nextAppId_++;
   k->request = req;
-  k->headerBlock = headers;
+  k->headerBlock = *headers;
   k->consult = consult;
+  k->parallel = req.parallel && !consult;
   AppConnect& ref = *k;
   const uint64_t id = ref.id;
   const media::EndpointId colocate =
       consult && c.app->connect && c.app->connect->party ? c.app->connect->party->ep : c.in->ep;
   if (consult) {
     c.app->consult = std::move(k);
+  } else if (ref.parallel) {
+    c.app->parallel.push_back(std::move(k));
   } else {
     c.app->connect = std::move(k);
   }
@@ -187,21 +196,42 @@ core::Result<uint64_t> Switch::placeConnect(Call& c, const ConnectRequest& req, 
     connectFailed(c, ref, ref.lastStatus ? ref.lastStatus : 503, failCause);
     return id;
   }
+  startConnectTimer(c, ref, req.timeoutMs);
+  return id;
+}
+
+void Switch::startConnectTimer(Call& c, AppConnect& k, int timeoutMs) {
   const std::string callId = c.id;
-  const int timeoutMs = std::clamp(req.timeoutMs, 1000, 600'000);
-  ref.timer = timers_.start(clock_.monoUs() + int64_t{timeoutMs} * 1000, [this, callId, id] {
+  const uint64_t id = k.id;
+  const int ms = std::clamp(timeoutMs, 1000, 600'000);
+  k.timer = timers_.start(clock_.monoUs() + int64_t{ms} * 1000, [this, callId, id] {
     auto it = calls_.find(callId);
-    if (it == calls_.end() || !it->second->app) return;
+    if (it == calls_.end() || !it->second->app || it->second->finished) return;
     Call& call = *it->second;
-    AppConnect* pending = nullptr;
-    if (call.app->connect && call.app->connect->id == id) pending = call.app->connect.get();
-    if (call.app->consult && call.app->consult->id == id) pending = call.app->consult.get();
+    AppConnect* pending = findConnect(call, id);
     if (!pending || pending->answered) return;
     pending->timer = 0;
     connectFailed(call, *pending, 408, "no_answer");
   });
-  return id;
 }
+
+AppConnect* Switch::findConnect(Call& c, uint64_t id) {
+  if (!c.app) return nullptr;
+  if (c.app->connect && c.app->connect->id == id) return c.app->connect.get();
+  if (c.app->consult && c.app->consult->id == id) return c.app->consult.get();
+  if (c.app->originate && c.app->originate->id == id) return c.app->originate.get();
+  for (auto& p : c.app->parallel) {
+    if (p->id == id) return p.get();
+  }
+  return nullptr;
+}
+
+namespace {
+Switch::Leg::AppRole roleOf(const AppConnect& k) {
+  if (k.originate) return Switch::Leg::AppRole::Originate;
+  return k.consult ? Switch::Leg::AppRole::Consult : Switch::Leg::AppRole::Connect;
+}
+}  // namespace
 
 bool Switch::ringConnectExtension(Call& c, AppConnect& k, const Extension& ext, media::EndpointId colocate) {
   if (!ext.enabled) {
@@ -232,7 +262,7 @@ bool Switch::ringConnectExtension(Call& c, AppConnect& k, const Extension& ext, 
     d.callId = core::newId();
     if (Leg* l = addOutLeg(c, d, b.contact, "", k.headerBlock, colocate)) {
       l->extension = ext.number;
-      l->appRole = k.consult ? Leg::AppRole::Consult : Leg::AppRole::Connect;
+      l->appRole = roleOf(k);
       l->appId = k.id;
       ++placed;
     }
@@ -272,7 +302,7 @@ bool Switch::ringConnectTrunk(Call& c, AppConnect& k, media::EndpointId colocate
     Leg* l = addOutLeg(c, d, ruri, "", k.headerBlock, colocate);
     if (!l) continue;
     l->trunkId = tid;
-    l->appRole = k.consult ? Leg::AppRole::Consult : Leg::AppRole::Connect;
+    l->appRole = roleOf(k);
     l->appId = k.id;
     countTrunk(c, tid);
     k.countedTrunk = tid;
@@ -285,10 +315,11 @@ bool Switch::ringConnectTrunk(Call& c, AppConnect& k, media::EndpointId colocate
 // ---------------------------------------------------------------- leg events
 
 AppConnect* Switch::connectOf(Call& c, const Leg& leg) {
-  if (!c.app || (leg.appRole != Leg::AppRole::Connect && leg.appRole != Leg::AppRole::Consult)) return nullptr;
-  if (c.app->connect && c.app->connect->id == leg.appId) return c.app->connect.get();
-  if (c.app->consult && c.app->consult->id == leg.appId) return c.app->consult.get();
-  return nullptr;
+  if (!c.app || (leg.appRole != Leg::AppRole::Connect && leg.appRole != Leg::AppRole::Consult &&
+                 leg.appRole != Leg::AppRole::Originate)) {
+    return nullptr;
+  }
+  return findConnect(c, leg.appId);
 }
 
 void Switch::onAppLegResponse(Leg& leg, const sip::SipResponse& r) {
@@ -384,8 +415,9 @@ void Switch::onAppLegResponse(Leg& leg, const sip::SipResponse& r) {
     log_->info("call {}: trunk {} answered {} to a connect, failing over", c.id, leg.trunkId, r.status);
     uncountTrunk(c, k->countedTrunk);
     k->countedTrunk.clear();
-    const media::EndpointId colocate =
-        k->consult && c.app->connect && c.app->connect->party ? c.app->connect->party->ep : c.in->ep;
+    media::EndpointId colocate = c.in ? c.in->ep : 0;
+    if (k->consult && c.app->connect && c.app->connect->party) colocate = c.app->connect->party->ep;
+    if (k->originate) colocate = 0;
     if (ringConnectTrunk(c, *k, colocate)) return;
   }
   for (const auto& other : c.legs) {
@@ -404,6 +436,19 @@ void Switch::connectAnswered(Call& c, AppConnect& k, Leg& leg, const std::string
   timers_.cancel(k.timer);
   k.timer = 0;
   endConnectLegs(c, k.id, &leg);
+  if (k.originate) return originateAnswered(c, k, leg);
+  std::vector<std::unique_ptr<AppConnect>> losers;
+  if (k.parallel) {
+    // Ring-all: this one wins; it becomes the call's connect, the others are cancelled.
+    auto& par = c.app->parallel;
+    auto it = std::find_if(par.begin(), par.end(), [&](const auto& p) { return p.get() == &k; });
+    if (it != par.end()) {
+      c.app->connect = std::move(*it);
+      par.erase(it);
+    }
+    losers = std::move(par);
+    par.clear();
+  }
   ConnectResult res;
   res.answered = true;
   res.sipCode = leg.status;
@@ -427,12 +472,15 @@ void Switch::connectAnswered(Call& c, AppConnect& k, Leg& leg, const std::string
     }
   }
   notifyApp([cid, id, res](CallAppListener& l) { l.onConnectResult(cid, id, res); });
+  // The winner is reported first, then the others (answered_elsewhere).
+  for (auto& other : losers) lostToOther(c, *other);
 }
 
 void Switch::connectFailed(Call& c, AppConnect& k, int sipCode, const std::string& cause) {
   timers_.cancel(k.timer);
   k.timer = 0;
   endConnectLegs(c, k.id, nullptr);
+  if (k.originate) return originateFailed(c, k, sipCode, cause);
   uncountExtension(c, k.countedExtension);
   uncountTrunk(c, k.countedTrunk);
   ConnectResult res;
@@ -444,6 +492,8 @@ void Switch::connectFailed(Call& c, AppConnect& k, int sipCode, const std::strin
   const uint64_t id = k.id;
   if (k.consult) {
     c.app->consult.reset();  // the customer stays held until completeConsult()
+  } else if (k.parallel) {
+    std::erase_if(c.app->parallel, [&](const auto& p) { return p.get() == &k; });  // k is gone
   } else {
     c.app->connect.reset();
   }
@@ -463,6 +513,8 @@ void Switch::partyGone(Call& c, AppConnect& k, const std::string& cause) {
     c.app->consult.reset();
   } else {
     if (c.peer == party) c.peer = nullptr;
+    dropMuteMix(c);
+    c.app->muted = false;
     if (!c.app->conference && c.in && c.in->ep) {
       d_.media->unbridge(c.in->ep);
       if (c.app->held) d_.media->stopPlay(c.in->ep);
@@ -521,7 +573,10 @@ void Switch::appLegGone(Leg& leg, const std::string& cause) {
 void Switch::endConnectLegs(Call& c, uint64_t connectId, const Leg* except) {
   for (auto& l : c.legs) {
     if (l.get() == except || l->appId != connectId) continue;
-    if (l->appRole != Leg::AppRole::Connect && l->appRole != Leg::AppRole::Consult) continue;
+    if (l->appRole != Leg::AppRole::Connect && l->appRole != Leg::AppRole::Consult &&
+        l->appRole != Leg::AppRole::Originate) {
+      continue;
+    }
     if (!ringingOrIdle(*l)) continue;
     l->abandoned = true;
     endLeg(*l);
@@ -647,12 +702,23 @@ void Switch::callEndedForApp(Call& c) {
   for (auto& l : c.legs) {
     if (l->appRole == Leg::AppRole::Supervisor) supervisions_.erase(l->appId);
   }
+  dropMuteMix(c);
   if (c.app->connect) timers_.cancel(c.app->connect->timer);
   if (c.app->consult) timers_.cancel(c.app->consult->timer);
+  if (c.app->originate) timers_.cancel(c.app->originate->timer);
+  for (auto& p : c.app->parallel) timers_.cancel(p->timer);
   if (c.app->refused) return;
   const std::string cid = c.id;
   const std::string cause = c.cause;
   const std::string side = c.side;
+  if (!c.app->originateReported) {
+    // The originated call never answered (failed, timed out or hung up by the app).
+    c.app->originateReported = true;
+    OriginateResult res;
+    res.sipCode = c.sipCode;
+    res.cause = cause.empty() ? "failed" : cause;
+    notifyApp([cid, res](CallAppListener& l) { l.onOriginateResult(cid, res); });
+  }
   for (const auto& [ep, ref] : recordings_) {
     if (ref.callId != cid) continue;
     // The recorder reports the file after the endpoint is gone: end the call after it.

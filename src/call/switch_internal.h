@@ -40,9 +40,9 @@ struct Switch::Leg {
   bool manualAck = false;         // originate leg answered with an offer (3PCC)
   Call* transferFor = nullptr;    // attended transfer: the call this leg moves into
   // App calls: which CallControl request placed this leg (0 = none) and why.
-  enum class AppRole { None, Connect, Consult, Supervisor };
+  enum class AppRole { None, Connect, Consult, Supervisor, Originate };
   AppRole appRole = AppRole::None;
-  uint64_t appId = 0;  // connect id / supervision id
+  uint64_t appId = 0;  // connect id / supervision id / originate attempt id
   media::SuperviseMode superviseMode = media::SuperviseMode::Listen;  // Supervisor legs
 };
 
@@ -53,6 +53,8 @@ struct AppConnect {
   ConnectRequest request;
   std::string headerBlock;  // request.headers (+ auto-answer) as SIP header lines
   bool consult = false;
+  bool parallel = false;   // ring-all: one of several connects ringing at once
+  bool originate = false;  // originate(): its answer becomes the customer leg
   bool answered = false;
   Switch::Leg* party = nullptr;  // the leg that answered
   sip::Timers::TimerId timer = 0;
@@ -75,6 +77,11 @@ struct AppCallState {
   bool earlyMedia = false;  // 183 with our SDP sent
   std::unique_ptr<AppConnect> connect;  // the current connect (ringing or connected)
   std::unique_ptr<AppConnect> consult;  // a consultation in progress
+  std::vector<std::unique_ptr<AppConnect>> parallel;  // ring-all connects still ringing
+  std::unique_ptr<AppConnect> originate;  // originate(): the attempt (customer leg once answered)
+  bool originateReported = true;          // onOriginateResult sent (false while an originate rings)
+  bool muted = false;                     // mute(): the connected party is not heard by the customer
+  media::ConferenceId muteConference = 0; // while muted outside a three-way: customer + muted party
   bool refused = false;     // onAppCall said no: no more callbacks
   bool held = false;
   bool inConsult = false;   // consult() until completeConsult()

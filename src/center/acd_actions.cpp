@@ -243,11 +243,17 @@ core::Result<json> AcdService::transfer(VoiceCall& c, const CtiAction& a) {
     c.phase = VoiceCall::Phase::Waiting;
     c.held = false;
     playWait(c);
-    // transferToQueue publishes interaction.transferred (Acd event).
     if (a.targetType == "agent") suppressOffersFor_ = ix;
+    const std::string fromQueue = c.queueId;
     auto r = acd_->transferToQueue(ix, queueId);
     suppressOffersFor_.clear();
     if (!r) return mapAcdError(r.error());
+    // The routing core's own interaction.transferred knows nothing of the
+    // target: this one carries it, like the extension/number transfers'.
+    publish("interaction.transferred",
+            {{"interaction_id", ix}, {"agent_id", a.agentId}, {"queue_id", queueId}, {"from_queue_id", fromQueue},
+             {"call_id", callId}, {"target_type", a.targetType}, {"target", a.target}},
+            queueDepartment(queueId));
     if (VoiceCall* cc = callOf(callId)) cc->queueId = queueId, cc->departmentId = queueDepartment(queueId);
     if (a.targetType == "agent") {
       auto moved = acd_->moveToAgent(ix, a.target);
@@ -256,11 +262,14 @@ core::Result<json> AcdService::transfer(VoiceCall& c, const CtiAction& a) {
         // Not possible after all: the agent the queue picked gets it.
         auto [agent, device] = held->second;
         suppressedOffers_.erase(held);
+        if (auto ev = suppressedOfferEvents_.find(ix); ev != suppressedOfferEvents_.end())
+          publish("interaction.offered", std::move(ev->second), agentDepartment(agent));
         if (VoiceCall* cc = callOf(callId))
           ring(*cc, agent, device, queues_[queueId].ringTimeoutS * 1000 + 5000,
                agents_.count(agent) && agents_[agent].settings.autoAnswer);
       }
       suppressedOffers_.erase(ix);
+      suppressedOfferEvents_.erase(ix);
       if (!moved) ok["note"] = "agent not available: the interaction waits in queue " + queueId;
     }
     ok["state"] = "transferring";

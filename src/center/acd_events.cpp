@@ -63,6 +63,7 @@ void AcdService::onQueueStatsChanged(const acd::QueueStats& stats) {
 void AcdService::onInteractionEvent(const acd::Interaction& ix, acd::InteractionEvent what,
                                     const std::string& agentId) {
   if (what == acd::InteractionEvent::Overflowed) return;  // published by onOverflow with its target
+  if (what == acd::InteractionEvent::Transferred) return;  // published by the transfer action with its target
   json data = ixData(ix, agentId);
   std::string callId;
   if (auto it = ixCalls_.find(ix.id); it != ixCalls_.end()) callId = it->second;
@@ -102,6 +103,8 @@ InteractionView AcdService::viewOf(const VoiceCall& c) const {
   v.attributes = c.attributes;
   v.offeredAtUs = c.offeredAtUs;
   v.answeredAtUs = c.answeredAtUs;
+  v.muted = c.muted;
+  v.callback = c.callback;
   if (c.phase == VoiceCall::Phase::Connected) {
     v.state = c.held ? "held" : "connected";
     v.agentId = c.agentId;
@@ -148,7 +151,7 @@ std::vector<InteractionView> AcdService::interactionsNow() const {
     if (!ix) continue;
     InteractionView v;
     v.id = id;
-    v.state = cb.connected ? "connected" : !cb.agentId.empty() ? "ringing" : "waiting";
+    v.state = !cb.agentId.empty() ? "ringing" : "waiting";  // ringing: the customer is being called
     v.queueId = ix->queueId;
     v.departmentId = queueDepartment(ix->queueId);
     v.callId = cb.callId;

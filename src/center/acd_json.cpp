@@ -275,6 +275,7 @@ json toJson(const InteractionView& i) {
           {"attributes", i.attributes},
           {"priority", i.priority},
           {"callback", i.callback},
+          {"muted", i.muted},
           {"enqueued_at", timeJson(i.enqueuedAtUs)},
           {"offered_at", timeJson(i.offeredAtUs)},
           {"answered_at", timeJson(i.answeredAtUs)}};

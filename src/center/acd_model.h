@@ -117,6 +117,7 @@ struct InteractionView {
   int64_t offeredAtUs = 0;
   int64_t answeredAtUs = 0;
   bool callback = false;
+  bool muted = false;  // CTI mute: the customer does not hear the agent
 };
 
 struct QueueStatsView {

@@ -39,6 +39,9 @@ void AcdService::addConfig(core::ConfigSchema& s) {
   s.integer("acd", "agent_stats_interval_ms", 5000, 0, 3'600'000,
             "agent.stats events for logged-in agents this often; 0 = never");
   s.integer("acd", "webhook_timeout_ms", 5000, 100, 60'000, "Timeout of one webhook delivery");
+  s.integer("acd", "callback_attempts", 3, 1, 10,
+            "Calls placed to a callback customer who does not answer before the callback is given up");
+  s.integer("acd", "callback_retry_s", 120, 1, 86'400, "Wait before calling an unanswered callback customer again");
   s.integer("acd", "webhook_max_attempts", 5, 1, 20, "Webhook delivery attempts before giving up");
   s.integer("acd", "webhook_backoff_ms", 1000, 10, 600'000, "First webhook retry delay (doubles, at most 60 s)");
 }
@@ -54,6 +57,8 @@ AcdService::AcdService(CenterContext& ctx)
     defaultMoh_ = ctx_.config->getString("acd.default_moh");
     for (const auto& [k, v] : ctx_.config->getStringMap("acd.dispositions")) dispositions_.emplace_back(k, v);
     agentStatsIntervalUs_ = ctx_.config->getInt("acd.agent_stats_interval_ms") * 1000;
+    callbackAttempts_ = static_cast<int>(ctx_.config->getInt("acd.callback_attempts"));
+    callbackRetryUs_ = ctx_.config->getInt("acd.callback_retry_s") * 1'000'000;
     wo.timeoutMs = static_cast<int>(ctx_.config->getInt("acd.webhook_timeout_ms"));
     wo.maxAttempts = static_cast<int>(ctx_.config->getInt("acd.webhook_max_attempts"));
     wo.backoffMs = static_cast<int>(ctx_.config->getInt("acd.webhook_backoff_ms"));
@@ -143,20 +148,7 @@ void AcdService::attach() {
     call::TelephonyService* tel = ctx_.telephony;
     originator_ = [tel](const std::string& from, const std::string& to) { return tel->originate(from, to); };
   }
-  // Callback and dial-out calls are ordinary calls: their end comes as an event.
-  if (ctx_.events && ctx_.control) {
-    core::TaskQueue* control = ctx_.control;
-    callEvents_ = ctx_.events->subscribe([this, control](const core::EventPtr& e) {
-      if (e->type != "call.ended" && e->type != "call.answered") return;
-      if (!e->data.contains("call_id")) return;
-      std::string type = e->type;
-      std::string id = e->data["call_id"].get<std::string>();
-      control->post([this, type, id] {
-        onCallEvent(type, id);
-        runDeferred();
-      });
-    });
-  }
+  // Callbacks are app calls (CallControl::originate): their end comes as onCallEnded.
   if (demo_ && ctx_.telephony) {
     call::TelephonyService* tel = ctx_.telephony;
     writer_.job([tel, log = log_](AcdStore&) {
@@ -383,7 +375,9 @@ core::Result<acd::AgentStats> AcdService::agentStats(const std::string& agentId)
 }
 
 core::Result<nlohmann::json> AcdService::act(const CtiAction& action) {
-  return onControl<nlohmann::json>([this, action]() -> core::Result<nlohmann::json> { return actNow(action); });
+  return onControl<nlohmann::json>([this, action]() -> core::Result<nlohmann::json> {
+    return action.kind == "mute" ? muteNow(action) : actNow(action);
+  });
 }
 
 core::Result<std::string> AcdService::dial(const std::string& agentId, const std::string& number) {

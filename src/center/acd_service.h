@@ -67,6 +67,7 @@ struct CtiAction {
   std::string notes;
   std::string queueId;        // move
   uint64_t supervisionId = 0;
+  bool on = false;            // mute: true = mute, false = unmute
 };
 
 class AcdService final : public CenterService,
@@ -100,6 +101,7 @@ class AcdService final : public CenterService,
   void onConnectResult(const std::string& callId, uint64_t connectId, const call::ConnectResult& result) override;
   void onConnectedPartyGone(const std::string& callId, uint64_t connectId, const std::string& cause) override;
   void onCallEnded(const std::string& callId, const std::string& cause, const std::string& side) override;
+  void onOriginateResult(const std::string& callId, const call::OriginateResult& result) override;
 
   // ---- API: configuration (any thread: store, then the control thread) ----
   AcdStore& store() { return store_; }
@@ -136,6 +138,8 @@ class AcdService final : public CenterService,
   std::vector<InteractionView> interactionsNow() const;
   std::vector<QueueStatsView> queueStatsNow() const;
   core::Result<nlohmann::json> actNow(const CtiAction& action);
+  /// CTI mute/unmute of the agent on his connected interaction (kind "mute"; act() routes it here).
+  core::Result<nlohmann::json> muteNow(const CtiAction& action);
   /// A DID straight to a queue (the router's "queue" target).
   bool startFromDid(const call::AppCallInfo& info);
   /// Callback and dial-out originate (tests inject a fake).
@@ -170,7 +174,10 @@ class AcdService final : public CenterService,
     std::string pendingDevice;
     int pendingTimeoutMs = 0;
     bool pendingAutoAnswer = false;
-    // Other agents ring_all offered at once: rung one after another.
+    // ring_all: the other agents ringing at the same time (parallel connects
+    // besides ringConnectId): connect id -> agent.
+    std::map<uint64_t, std::string> alsoRinging;
+    // Offers that could not ring at once (a connect is still going away): rung in turn.
     std::deque<std::pair<std::string, std::string>> ringLater;  // (agent, device)
     // The connected agent.
     std::string agentId;
@@ -192,18 +199,27 @@ class AcdService final : public CenterService,
     bool hangupAfterPlay = false;
     bool callbackOffered = false;
     bool callbackAccepted = false;
+    bool callback = false;  // an originated callback: the customer answered, the agent is being connected
+    bool muted = false;     // the agent is muted (CTI mute)
     std::vector<uint64_t> supervisions;
   };
 
-  // A callback interaction: the customer hung up and keeps his place.
+  // A callback interaction: the customer hung up and keeps his place. When an
+  // agent is reserved for it (onCallbackNow) the switch calls the customer
+  // (CallControl::originate); once he answers the call becomes a VoiceCall
+  // and the agent is connected (acd_callbacks.cpp).
   struct Callback {
     std::string interactionId;
     std::string queueId;
     std::string number;
+    std::string language = "zh";
+    std::map<std::string, std::string> attributes;
+    int priority = 0;
     std::string agentId;
-    std::string callId;  // the originated call once placed
-    std::optional<std::future<core::Result<std::string>>> placing;
-    bool connected = false;
+    std::string device;
+    std::string callId;  // the originated call while it rings
+    int attempts = 0;    // calls placed that the customer did not answer
+    int64_t retryAtMono = 0;  // > 0: out of the ACD, waiting to be queued again
   };
 
   struct Supervision {
@@ -228,6 +244,9 @@ class AcdService final : public CenterService,
   VoiceCall* callOfInteraction(const std::string& interactionId);
   bool enqueueVoice(VoiceCall c, int priority, const std::vector<std::pair<std::string, int>>& extraSkills);
   void ring(VoiceCall& c, const std::string& agentId, const std::string& device, int timeoutMs, bool autoAnswer);
+  bool ringsAll(const VoiceCall& c) const;
+  void ringResult(VoiceCall& c, const std::string& agent, uint64_t connectId, const call::ConnectResult& result);
+  void promoteRing(VoiceCall& c);
   void retryPendingOffers();
   void playWait(VoiceCall& c);
   void playPrompt(VoiceCall& c, const std::string& zh, const std::string& en, bool hangupAfter);
@@ -236,9 +255,13 @@ class AcdService final : public CenterService,
   void transferFailed(const std::string& callId);
   void agentLeft(VoiceCall& c);
   void finishCall(const std::string& callId, const QueueOutcome& outcome, bool hangup);
-  void placeCallback(const std::string& interactionId, const std::string& agentId, const std::string& device);
+  // acd_callbacks.cpp
+  void callCustomerBack(const std::string& interactionId, const std::string& agentId, const std::string& device,
+                        int64_t ringTimeoutUs);
+  void callbackUnanswered(const std::string& interactionId, const std::string& cause);
+  void callbackAgentFailed(VoiceCall& c, const std::string& cause);
   void pollCallbacks();
-  void onCallEvent(const std::string& type, const std::string& callId);
+  void handOverToFlow(const std::string& callId, const std::string& flowId);
 
   // acd::AcdListener (acd_voice.cpp, acd_events.cpp)
   void onOffer(const acd::Interaction& ix, acd::AgentRef agent, int64_t ringTimeoutUs) override;
@@ -277,6 +300,8 @@ class AcdService final : public CenterService,
   std::vector<std::pair<std::string, std::string>> dispositions_;
   std::string defaultMoh_;
   int64_t agentStatsIntervalUs_ = 0;
+  int callbackAttempts_ = 3;       // acd.callback_attempts
+  int64_t callbackRetryUs_ = 0;    // acd.callback_retry_s
   bool demo_ = false;
   std::chrono::milliseconds controlTimeout_{5000};
 
@@ -303,11 +328,11 @@ class AcdService final : public CenterService,
   std::map<std::string, std::string> loginDevices_;  // agent -> device given at login
   std::string suppressOffersFor_;  // interaction id whose offers are held back (agent-to-agent transfer)
   std::map<std::string, std::pair<std::string, std::string>> suppressedOffers_;  // ix -> (agent, device)
+  std::map<std::string, nlohmann::json> suppressedOfferEvents_;  // ix -> its held-back interaction.offered
   uint64_t nextPlayId_ = 1;
   int64_t lastAgentStatsMono_ = 0;
   int lastDay_ = -1;
   Originator originator_;
-  std::unique_ptr<core::EventBus::Subscription> callEvents_;
 };
 
 }  // namespace hujiao::center

@@ -4,6 +4,7 @@
 // hangs up, overflow, callback). Control thread only.
 #include "center/acd_service.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/ids.h"
@@ -173,6 +174,11 @@ void AcdService::onPlaybackDone(const std::string& callId, uint64_t requestId, c
 
 // ---- offers ----
 
+bool AcdService::ringsAll(const VoiceCall& c) const {
+  auto q = queues_.find(c.queueId);
+  return q != queues_.end() && q->second.strategy == "ring_all";
+}
+
 void AcdService::ring(VoiceCall& c, const std::string& agentId, const std::string& device, int timeoutMs,
                       bool autoAnswer) {
   call::ConnectRequest req;
@@ -183,9 +189,16 @@ void AcdService::ring(VoiceCall& c, const std::string& agentId, const std::strin
   req.callerIdNumber = c.callerNumber;
   req.headers["X-Hujiao-Interaction"] = c.interactionId;
   req.headers["X-Hujiao-Queue"] = c.queueId;
+  // ring_all: every offer is a parallel connect, so that the others can ring at the same time.
+  req.parallel = ringsAll(c) && !c.callback;
+  const bool alongside = req.parallel && c.ringConnectId != 0;
   auto id = ctx_.calls->connect(c.callId, req);
   if (!id) {
     if (id.error().code == "conflict") {
+      if (alongside || !c.pendingAgent.empty()) {
+        c.ringLater.emplace_back(agentId, device);
+        return;
+      }
       // The previous party is still going away: place the offer on a later tick.
       c.pendingAgent = agentId;
       c.pendingDevice = device;
@@ -198,11 +211,26 @@ void AcdService::ring(VoiceCall& c, const std::string& agentId, const std::strin
     defer([this, ix, agentId] { (void)acd_->offerFailed(ix, agentId, acd::OfferFailure::DeviceError); });
     return;
   }
+  if (alongside) {
+    c.alsoRinging[*id] = agentId;
+    return;
+  }
   c.pendingAgent.clear();
   c.ringAgent = agentId;
   c.ringConnectId = *id;
   c.ringAutoAnswer = autoAnswer;
   c.offeredAtUs = ctx_.clock ? ctx_.clock->nowUs() : core::SystemClock::instance().nowUs();
+}
+
+void AcdService::promoteRing(VoiceCall& c) {
+  // The primary ring ended while other ring_all legs still ring: one of them
+  // becomes the primary (what the views and the CTI actions look at).
+  if (c.ringConnectId != 0 || c.alsoRinging.empty()) return;
+  auto it = c.alsoRinging.begin();
+  c.ringConnectId = it->first;
+  c.ringAgent = it->second;
+  c.ringAutoAnswer = false;
+  c.alsoRinging.erase(it);
 }
 
 void AcdService::retryPendingOffers() {
@@ -241,14 +269,21 @@ void AcdService::releaseConnect(VoiceCall& c, uint64_t connectId) {
 
 void AcdService::onOffer(const acd::Interaction& ix, acd::AgentRef agent, int64_t ringTimeoutUs) {
   VoiceCall* c = callOfInteraction(ix.id);
+  if (!c && callbacks_.count(ix.id)) {
+    // A callback queued again after an unanswered call, offered before it was marked as a callback.
+    return onCallbackNow(ix, agent, ringTimeoutUs);
+  }
   if (!c) return;
   nlohmann::json data = ixData(ix, agent.id);
   data["call_id"] = c->callId;
-  publish("interaction.offered", std::move(data), agentDepartment(agent.id));
   if (ix.id == suppressOffersFor_) {
+    // An agent-to-agent transfer passes through the queue: no screen pop for an
+    // agent whose phone will not ring, unless the transfer falls back to him.
     suppressedOffers_[ix.id] = {agent.id, agent.device};
+    suppressedOfferEvents_[ix.id] = std::move(data);
     return;
   }
+  publish("interaction.offered", std::move(data), agentDepartment(agent.id));
   const int timeoutMs = static_cast<int>(ringTimeoutUs / 1000) + kConnectGraceMs;
   bool autoAnswer = false;
   if (auto it = agents_.find(agent.id); it != agents_.end()) autoAnswer = it->second.settings.autoAnswer;
@@ -256,16 +291,17 @@ void AcdService::onOffer(const acd::Interaction& ix, acd::AgentRef agent, int64_
     autoAnswer = true;  // the agent asked for it: his phone answers at once
     pickups_.erase(p);
   }
-  if (c->ringConnectId != 0 || !c->pendingAgent.empty()) {
-    // ring_all: one connect at a time per call; the others ring in turn.
+  if ((c->ringConnectId != 0 && !ringsAll(*c)) || !c->pendingAgent.empty()) {
+    // One connect at a time (not ring_all, or the previous party is still going): in turn.
     c->ringLater.emplace_back(agent.id, agent.device);
     return;
   }
-  ring(*c, agent.id, agent.device, timeoutMs, autoAnswer);
+  ring(*c, agent.id, agent.device, timeoutMs, autoAnswer);  // ring_all: alongside the others
 }
 
 void AcdService::onCancelOffer(const acd::Interaction& ix, acd::AgentRef agent, acd::CancelReason why) {
   suppressedOffers_.erase(ix.id);
+  suppressedOfferEvents_.erase(ix.id);
   VoiceCall* c = callOfInteraction(ix.id);
   if (why == acd::CancelReason::RingTimeout) {
     nlohmann::json data = ixData(ix, agent.id);
@@ -273,10 +309,17 @@ void AcdService::onCancelOffer(const acd::Interaction& ix, acd::AgentRef agent, 
     publish("interaction.ring_no_answer", std::move(data), queueDepartment(ix.queueId));
   }
   if (!c) return;
-  if (c->ringAgent == agent.id && c->ringConnectId != 0) {
-    releaseConnect(*c, c->ringConnectId);
+  auto also = std::find_if(c->alsoRinging.begin(), c->alsoRinging.end(),
+                           [&](const auto& p) { return p.second == agent.id; });
+  if (also != c->alsoRinging.end()) {
+    const uint64_t id = also->first;
+    c->alsoRinging.erase(also);
+    if (why != acd::CancelReason::AnsweredElsewhere) releaseConnect(*c, id);  // else the switch cancelled it
+  } else if (c->ringAgent == agent.id && c->ringConnectId != 0) {
+    if (why != acd::CancelReason::AnsweredElsewhere) releaseConnect(*c, c->ringConnectId);
     c->ringConnectId = 0;
     c->ringAgent.clear();
+    promoteRing(*c);
   } else if (c->pendingAgent == agent.id) {
     c->pendingAgent.clear();
   } else {
@@ -298,42 +341,17 @@ void AcdService::onConnectResult(const std::string& callId, uint64_t connectId, 
     const std::string agent = c->ringAgent;
     c->ringConnectId = 0;
     c->ringAgent.clear();
+    if (!result.answered) promoteRing(*c);
+    ringResult(*c, agent, connectId, result);
+  } else if (auto also = c->alsoRinging.find(connectId); also != c->alsoRinging.end()) {
+    const std::string agent = also->second;
+    c->alsoRinging.erase(also);
     if (result.answered) {
-      if (auto r = acd_->agentAnswered(c->interactionId, agent); !r) {
-        // Too late: the ACD moved on (ring timeout, abandoned, moved).
-        log_->info("call {}: agent {} answered too late: {}", callId, agent, r.error().message);
-        releaseConnect(*c, connectId);
-      } else {
-        c->phase = VoiceCall::Phase::Connected;
-        c->agentId = agent;
-        c->agentConnectId = connectId;
-        c->answeredAtUs = ctx_.clock ? ctx_.clock->nowUs() : core::SystemClock::instance().nowUs();
-        c->announcing = false;
-        c->ringLater.clear();
-        if (c->done) {
-          QueueOutcome o;
-          o.kind = QueueOutcome::Kind::Connected;
-          o.agentId = agent;
-          c->done(o);
-        }
-      }
-    } else if (result.cause != "cancelled") {
-      const acd::OfferFailure why = failureOf(result.cause);
-      if (why == acd::OfferFailure::NoAnswer) {
-        if (auto ix = acd_->interaction(c->interactionId)) {
-          nlohmann::json data = ixData(*ix, agent);
-          data["call_id"] = callId;
-          publish("interaction.ring_no_answer", std::move(data), c->departmentId);
-        }
-      }
-      (void)acd_->offerFailed(c->interactionId, agent, why);
-      c = callOf(callId);
-      if (c && c->ringConnectId == 0 && c->pendingAgent.empty() && !c->ringLater.empty()) {
-        auto [nextAgent, device] = c->ringLater.front();
-        c->ringLater.pop_front();
-        ring(*c, nextAgent, device, queues_[c->queueId].ringTimeoutS * 1000 + kConnectGraceMs, false);
-      }
+      // A ring_all leg won: the primary lost to it (the switch cancels it).
+      c->ringConnectId = 0;
+      c->ringAgent.clear();
     }
+    ringResult(*c, agent, connectId, result);
   } else if (connectId == c->transferConnectId && connectId != 0) {
     c->transferConnectId = 0;
     if (result.answered) {
@@ -355,6 +373,57 @@ void AcdService::onConnectResult(const std::string& callId, uint64_t connectId, 
     publish("interaction.consult", std::move(data), c->departmentId);
   }
   runDeferred();
+}
+
+void AcdService::ringResult(VoiceCall& c, const std::string& agent, uint64_t connectId,
+                            const call::ConnectResult& result) {
+  const std::string callId = c.callId;
+  if (result.answered) {
+    // A callback counted as answered when the customer answered (acd_callbacks.cpp).
+    if (auto r = c.callback ? core::Result<void>{} : acd_->agentAnswered(c.interactionId, agent); !r) {
+      // Too late: the ACD moved on (ring timeout, abandoned, moved).
+      log_->info("call {}: agent {} answered too late: {}", callId, agent, r.error().message);
+      releaseConnect(c, connectId);
+      return;
+    }
+    VoiceCall* cp = callOf(callId);
+    if (!cp) return;
+    cp->phase = VoiceCall::Phase::Connected;
+    cp->agentId = agent;
+    cp->agentConnectId = connectId;
+    cp->answeredAtUs = ctx_.clock ? ctx_.clock->nowUs() : core::SystemClock::instance().nowUs();
+    cp->announcing = false;
+    cp->muted = false;
+    cp->ringLater.clear();
+    cp->alsoRinging.clear();
+    if (cp->callback) (void)ctx_.calls->stopPlay(callId);
+    if (cp->done) {
+      QueueOutcome o;
+      o.kind = QueueOutcome::Kind::Connected;
+      o.agentId = agent;
+      cp->done(o);
+    }
+    return;
+  }
+  // cancelled: we ended it; answered_elsewhere: another ring_all leg won (the
+  // ACD cancels that offer itself). Neither is the agent's fault.
+  if (result.cause == "cancelled" || result.cause == "answered_elsewhere") return;
+  if (c.callback) return callbackAgentFailed(c, result.cause);
+  const acd::OfferFailure why = failureOf(result.cause);
+  if (why == acd::OfferFailure::NoAnswer) {
+    if (auto ix = acd_->interaction(c.interactionId)) {
+      nlohmann::json data = ixData(*ix, agent);
+      data["call_id"] = callId;
+      publish("interaction.ring_no_answer", std::move(data), c.departmentId);
+    }
+  }
+  (void)acd_->offerFailed(c.interactionId, agent, why);
+  VoiceCall* cp = callOf(callId);
+  if (cp && cp->ringConnectId == 0 && cp->pendingAgent.empty() && !cp->ringLater.empty()) {
+    auto [nextAgent, device] = cp->ringLater.front();
+    cp->ringLater.pop_front();
+    ring(*cp, nextAgent, device, queues_[cp->queueId].ringTimeoutS * 1000 + kConnectGraceMs, false);
+  }
 }
 
 void AcdService::transferFailed(const std::string& callId) {
@@ -404,6 +473,7 @@ void AcdService::onConnectedPartyGone(const std::string& callId, uint64_t connec
       c->agentConnectId = 0;
     } else {
       log_->debug("call {}: agent {} hung up ({})", callId, c->agentId, cause);
+      c->muted = false;
       agentLeft(*c);
     }
   } else if (c->phase == VoiceCall::Phase::Consulted) {
@@ -528,6 +598,9 @@ void AcdService::onOverflow(const acd::Interaction& ix, const acd::OverflowTarge
     }
     if (cc->done) {
       finishCall(callId, o, false);
+    } else if (target.kind == acd::OverflowKind::Flow && !target.value.empty()) {
+      // Straight from a DID: the flow takes the call over (hand-over).
+      handOverToFlow(callId, target.value);
     } else {
       // Straight from a DID there is no flow to go back to: say sorry, hang up.
       cc->phase = VoiceCall::Phase::Gone;
@@ -577,6 +650,9 @@ void AcdService::onDigit(const std::string& callId, char digit, int /*durationMs
       cb.interactionId = c->interactionId;
       cb.queueId = c->queueId;
       cb.number = c->callerNumber;
+      cb.language = c->language;
+      cb.attributes = c->attributes;
+      if (auto ix = acd_->interaction(c->interactionId)) cb.priority = ix->priority;
       callbacks_.emplace(cb.interactionId, std::move(cb));
       ixCalls_.erase(c->interactionId);
       nlohmann::json data = {{"interaction_id", c->interactionId}, {"queue_id", c->queueId},
@@ -588,61 +664,6 @@ void AcdService::onDigit(const std::string& callId, char digit, int /*durationMs
     }
   }
   runDeferred();
-}
-
-// ---- callbacks ----
-
-void AcdService::onCallbackNow(const acd::Interaction& ix, acd::AgentRef agent, int64_t /*ringTimeoutUs*/) {
-  auto it = callbacks_.find(ix.id);
-  if (it == callbacks_.end()) return;
-  nlohmann::json data = ixData(ix, agent.id);
-  data["state"] = "calling";
-  data["callback"] = true;
-  publish("interaction.offered", data, agentDepartment(agent.id));
-  publish("interaction.callback", std::move(data), queueDepartment(ix.queueId));
-  it->second.agentId = agent.id;
-  if (!originator_) {
-    const std::string id = ix.id;
-    const std::string a = agent.id;
-    defer([this, id, a] { (void)acd_->offerFailed(id, a, acd::OfferFailure::DeviceError); });
-    return;
-  }
-  // The switch rings the agent's extension, then the customer.
-  it->second.placing.emplace(originator_(agent.device, it->second.number));
-}
-
-void AcdService::pollCallbacks() {
-  for (auto& [id, cb] : callbacks_) {
-    if (!cb.placing || cb.placing->wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
-    auto r = cb.placing->get();
-    cb.placing.reset();
-    if (!r) {
-      log_->warn("callback {} to {}: {}", id, cb.number, r.error().message);
-      const std::string ix = id;
-      const std::string agent = cb.agentId;
-      defer([this, ix, agent] { (void)acd_->offerFailed(ix, agent, acd::OfferFailure::DeviceError); });
-      continue;
-    }
-    cb.callId = *r;
-    callbackCalls_[*r] = id;
-    const std::string ix = id;
-    const std::string agent = cb.agentId;
-    defer([this, ix, agent] {
-      if (auto res = acd_->agentAnswered(ix, agent); res) {
-        if (auto f = callbacks_.find(ix); f != callbacks_.end()) f->second.connected = true;
-      }
-    });
-  }
-}
-
-void AcdService::onCallEvent(const std::string& type, const std::string& callId) {
-  if (type != "call.ended") return;
-  auto it = callbackCalls_.find(callId);
-  if (it == callbackCalls_.end()) return;
-  const std::string ix = it->second;
-  callbackCalls_.erase(it);
-  (void)acd_->interactionEnded(ix);
-  callbacks_.erase(ix);
 }
 
 }  // namespace hujiao::center

@@ -22,6 +22,35 @@ const call::AppCallInfo* AppRouter::info(const std::string& callId) const {
   return it == calls_.end() ? nullptr : &it->second.info;
 }
 
+void AppRouter::adopt(const call::AppCallInfo& info, AppCallHandler* handler) {
+  calls_[info.callId] = Live{info, handler};
+}
+
+bool AppRouter::handOver(const std::string& callId, const std::string& targetType, const std::string& target) {
+  auto it = calls_.find(callId);
+  if (it == calls_.end()) return false;
+  auto s = starters_.find(targetType);
+  if (s == starters_.end()) {
+    log_->warn("call {}: cannot hand over to target type '{}'", callId, targetType);
+    it->second.owner = nullptr;
+    return false;
+  }
+  const call::AppCallInfo before = it->second.info;
+  it->second.owner = nullptr;
+  it->second.info.targetType = targetType;
+  it->second.info.target = target;
+  const call::AppCallInfo info = it->second.info;  // the starter may erase or rehash
+  const bool ok = s->second(info);
+  if (!ok) {
+    if (auto again = calls_.find(callId); again != calls_.end()) {
+      again->second.info = before;
+      again->second.owner = nullptr;
+    }
+    log_->warn("call {}: {} {} refused the hand-over", callId, targetType, target);
+  }
+  return ok;
+}
+
 bool AppRouter::onAppCall(const call::AppCallInfo& info) {
   auto s = starters_.find(info.targetType);
   if (s == starters_.end()) {
@@ -61,6 +90,10 @@ void AppRouter::onAppRecordingStopped(const std::string& callId, uint64_t reques
 void AppRouter::onSupervisionEnded(const std::string& callId, uint64_t supervisionId, const std::string& cause) {
   if (auto* h = owner(callId)) h->onSupervisionEnded(callId, supervisionId, cause);
   for (auto& hook : supervisionHooks_) hook(callId, supervisionId, cause);
+}
+
+void AppRouter::onOriginateResult(const std::string& callId, const call::OriginateResult& result) {
+  if (auto* h = owner(callId)) h->onOriginateResult(callId, result);
 }
 
 void AppRouter::onConnectResult(const std::string& callId, uint64_t connectId, const call::ConnectResult& result) {

@@ -30,6 +30,8 @@ class AppCallHandler {
                                     const std::string& /*cause*/) {}
   virtual void onSupervisionEnded(const std::string& /*callId*/, uint64_t /*supervisionId*/,
                                   const std::string& /*cause*/) {}
+  /// The outcome of a CallControl::originate() this handler adopted.
+  virtual void onOriginateResult(const std::string& /*callId*/, const call::OriginateResult& /*result*/) {}
   /// Last callback for the call; the router forgets it afterwards.
   virtual void onCallEnded(const std::string& /*callId*/, const std::string& /*cause*/, const std::string& /*side*/) {}
 };
@@ -58,6 +60,17 @@ class AppRouter final : public call::CallAppListener {
   /// `handler` receives the call's callbacks from now on (null: nobody; they are dropped).
   void own(const std::string& callId, AppCallHandler* handler);
   AppCallHandler* owner(const std::string& callId) const;
+  /// A call the center placed itself (CallControl::originate): the router
+  /// learns it and `handler` owns it. Call right after originate() returned
+  /// (callbacks are never delivered from inside it, so nothing is missed).
+  void adopt(const call::AppCallInfo& info, AppCallHandler* handler);
+  /// Hand-over: the live call continues with the service of `targetType` as
+  /// if it had just arrived for `target` (queue overflow to a flow, a DID
+  /// call leaving its queue). The starter takes it with own(); the switch does
+  /// not notice. The previous owner must have forgotten the call: it gets no
+  /// more callbacks. False when there is no such target type or the starter
+  /// refuses (then nobody owns the call: the caller of handOver decides).
+  bool handOver(const std::string& callId, const std::string& targetType, const std::string& target);
   /// What the switch said when the call arrived; null once it ended.
   const call::AppCallInfo* info(const std::string& callId) const;
   std::size_t liveCalls() const { return calls_.size(); }
@@ -74,6 +87,7 @@ class AppRouter final : public call::CallAppListener {
   void onConnectedPartyGone(const std::string& callId, uint64_t connectId, const std::string& cause) override;
   void onAppCallEnded(const std::string& callId, const std::string& cause, const std::string& side) override;
   void onSupervisionEnded(const std::string& callId, uint64_t supervisionId, const std::string& cause) override;
+  void onOriginateResult(const std::string& callId, const call::OriginateResult& result) override;
 
  private:
   struct Live {

@@ -1,6 +1,8 @@
 """Helpers for the ACD system tests: the daemon (telib.Daemon), sipp agents that
 register their extension and answer (or not), sipp callers dialing the demo
-queue DID, the CTI WebSocket, and a webhook receiver."""
+queue DID, the CTI WebSocket, a webhook receiver; agents, queues and DIDs made
+over REST (Lab: a queue with its own agents and their sipp phones), a carrier
+trunk, and 1 kHz tone checks of who hears whom."""
 import hashlib
 import hmac
 import http.server
@@ -9,8 +11,13 @@ import os
 import sys
 import threading
 import time
+import warnings
 
 import websocket
+
+with warnings.catch_warnings():  # audioop is deprecated (Python 3.13) but is what Debian 12 has
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import audioop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "telephony"))
@@ -137,10 +144,10 @@ class LoudPeer(RtpPeer):
 
     def __init__(self):
         self.loud = 0
+        self.tone = 0  # loud packets that are mostly our 1 kHz tone (not music on hold, not ringback)
         super().__init__()
 
     def _rx(self):
-        import audioop
         while not self._stop:
             try:
                 data, src = self.sock.recvfrom(2048)
@@ -151,11 +158,13 @@ class LoudPeer(RtpPeer):
             if len(data) >= 12 and data[0] >> 6 == 2 and (data[1] & 0x7F) == 0:
                 self.received += 1
                 self.sources.add(src)
-                if audioop.rms(audioop.ulaw2lin(data[12:], 2), 2) > 1000:
+                pcm = audioop.ulaw2lin(data[12:], 2)
+                if audioop.rms(pcm, 2) > 1000:
                     self.loud += 1
+                    if tone_1k_share(pcm) > 0.3:
+                        self.tone += 1
 
     def send_tone(self, dest, packets=25, interval=0.02):
-        import audioop
         import math
         import struct
         pcm = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 1000 * n / 8000))) for n in range(160))
@@ -168,10 +177,342 @@ class LoudPeer(RtpPeer):
             time.sleep(interval)
 
 
+def tone_1k_share(pcm):
+    """Share of the packet's energy at 1 kHz (Goertzel over 160 samples of 16-bit PCM, 8 kHz)."""
+    import array
+    import math
+    x = array.array("h", pcm)
+    coeff = 2 * math.cos(2 * math.pi * 1000 / 8000)
+    s1 = s2 = 0.0
+    total = 0.0
+    for v in x:
+        s0 = v + coeff * s1 - s2
+        s2, s1 = s1, s0
+        total += v * v
+    power = s1 * s1 + s2 * s2 - coeff * s1 * s2
+    return 0.0 if total == 0 else power / (total * len(x) / 2)
+
+
 def hears(speaker, listener, dest, packets=25):
-    """True when the speaker's tone sent to `dest` reaches the listener audibly."""
+    """True when the speaker's 1 kHz tone sent to `dest` reaches the listener
+    (music on hold or ringback do not count: they are not at 1 kHz)."""
     time.sleep(0.2)
-    before = listener.loud
+    before = listener.tone
     speaker.send_tone(dest, packets)
     time.sleep(0.4)
-    return listener.loud - before > packets // 3
+    return listener.tone - before > packets // 3
+
+
+# ---------------------------------------------------------------- many calls, made-up agents
+
+class LongSipp:
+    """A sipp that runs many calls (no -m): an agent phone that answers every
+    INVITE, or a caller. Its message trace tells which INVITEs reached it."""
+
+    def __init__(self, daemon, scenario, local_port, keys=None, service=None, auth=None, calls=None, extra=(),
+                 local_ip="127.0.0.1"):
+        import subprocess
+        import tempfile
+        path = scenario if os.path.isabs(scenario) else os.path.join(SCENARIOS, scenario)
+        if not os.path.exists(path):
+            path = os.path.join(telib.SCENARIOS, scenario)
+        self.cwd = tempfile.mkdtemp(prefix="sipp-acd-")
+        args = ["sipp", "-sf", path, "-i", local_ip, "-p", str(local_port), "-t", "u1", "-nostdin",
+                "-trace_err", "-trace_msg", "-max_recv_loops", "1000"]
+        if calls:
+            args += ["-m", str(calls)]
+        if service:
+            args += ["-s", service]
+        for k, v in (keys or {}).items():
+            args += ["-key", k, str(v)]
+        if auth:
+            args += ["-au", auth[0], "-ap", auth[1]]
+        args += list(extra)
+        args.append(f"127.0.0.1:{daemon.sip_port}")
+        self.proc = subprocess.Popen(args, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def _read(self, suffix):
+        out = ""
+        for name in os.listdir(self.cwd):
+            if name.endswith(suffix):
+                with open(os.path.join(self.cwd, name), errors="replace") as f:
+                    out += f.read()
+        return out
+
+    def messages(self):
+        return self._read("_messages.log")
+
+    def errors(self):
+        return self._read("_errors.log")
+
+    def received_invites(self):
+        """Interaction ids of the INVITEs this sipp received (X-Hujiao-Interaction), in order."""
+        import re
+        out = []
+        for block in re.split(r"-{10,}", self.messages()):
+            if "message received" in block and re.search(r"^\s*INVITE ", block, re.M):
+                m = re.search(r"^X-Hujiao-Interaction:\s*(\S+)", block, re.M | re.I)
+                out.append(m.group(1) if m else None)
+        return out
+
+    def received_sdp(self):
+        import re
+        found = None
+        for block in re.split(r"-{10,}", self.messages()):
+            if "message received" not in block:
+                continue
+            c = re.search(r"^c=IN IP4 (\S+)", block, re.M)
+            m = re.search(r"^m=audio (\d+)", block, re.M)
+            if c and m:
+                found = (c.group(1), int(m.group(1)))
+        return found
+
+    def wait(self, timeout=20):
+        import subprocess
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return -1
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def role_id(daemon, name):
+    s, _, r = daemon.api("GET", "/api/v1/roles?limit=100")
+    assert s == 200, r
+    for x in r["items"]:
+        if x["name"] == name:
+            return x["id"]
+    raise AssertionError("no role " + name)
+
+
+def department_of(daemon, username="agent1001"):
+    s, _, u = daemon.api("GET", "/api/v1/users/" + user_id(daemon, username))
+    assert s == 200, u
+    return u["department_id"]
+
+
+def make_extension(daemon, number, department_id=None):
+    body = {"number": number, "password": number + "-demo", "display_name": "ext " + number}
+    if department_id:
+        body["department_id"] = department_id
+    s, _, r = daemon.api("POST", "/api/v1/extensions", body)
+    assert s in (201, 409), r
+    return number
+
+
+def make_agent(daemon, username, ext, department_id, skills=None, auto_answer=False):
+    """A new user with the agent role and extension `ext` (created too); returns his id."""
+    make_extension(daemon, ext, department_id)
+    s, _, u = daemon.api("POST", "/api/v1/users", {"username": username, "password": username + "-Demo-123",
+                                                   "display_name": username, "department_id": department_id,
+                                                   "role_ids": [role_id(daemon, "agent")]})
+    assert s == 201, u
+    body = {"extension": ext, "skills": skills or [{"skill": "general", "level": 5}], "auto_answer": auto_answer}
+    s, _, a = daemon.api("PATCH", "/api/v1/agents/" + u["id"], body)
+    assert s == 200, a
+    return u["id"]
+
+
+def make_queue(daemon, queue_id, department_id, **settings):
+    body = {"id": queue_id, "name": queue_id, "department_id": department_id, "strategy": "longest_idle",
+            "wrap_up_s": 0, "ring_timeout_s": 10, "max_wait_s": 120, "announce_every_s": 0}
+    body.update(settings)
+    s, _, q = daemon.api("POST", "/api/v1/queues", body)
+    assert s == 201, q
+    return q
+
+
+def add_member(daemon, queue_id, agent_id, level=0, position=-1):
+    s, _, r = daemon.api("PUT", f"/api/v1/queues/{queue_id}/members/{agent_id}", {"level": level, "position": position})
+    assert s in (200, 201), r
+
+
+def make_did(daemon, number, target_type, target):
+    s, _, r = daemon.api("POST", "/api/v1/dids", {"number": number, "target_type": target_type, "target": target})
+    assert s == 201, r
+
+
+class Phone:
+    """An agent's phone: a sipp registered as his extension that answers every
+    call (or runs `scenario`), with a LoudPeer as its RTP end."""
+
+    def __init__(self, daemon, agent_id, ext, scenario="phone.xml", login=True, ready=False, calls=None):
+        self.daemon, self.id, self.ext = daemon, agent_id, ext
+        self.port = free_port()
+        register(daemon, ext, self.port)
+        self.rtp = LoudPeer()
+        self.sipp = LongSipp(daemon, scenario, self.port, keys={"rtp": self.rtp.port}, calls=calls)
+        if login:
+            s, _, r = act(daemon, agent_id, "login", {"device": ext})
+            assert s == 200, r
+        if ready:
+            self.ready()
+
+    def ready(self):
+        s, _, r = act(self.daemon, self.id, "ready")
+        assert s == 200, r
+
+    def got(self, interaction_id, timeout=10):
+        """True once this phone has received the INVITE offering `interaction_id`."""
+        try:
+            wait_until(lambda: interaction_id in self.sipp.received_invites(), timeout, "the INVITE")
+            return True
+        except AssertionError:
+            return False
+
+    def requests(self, method):
+        """How many `method` requests this phone received."""
+        import re
+        return sum(1 for b in re.split(r"-{10,}", self.sipp.messages())
+                   if "message received" in b and re.search(r"^\s*" + method + " ", b, re.M))
+
+    def media(self):
+        """Where this phone sends its RTP: the daemon's address in the last SDP it got."""
+        return self.sipp.received_sdp()
+
+    def close(self):
+        self.sipp.kill()
+        self.rtp.close()
+        if self.id:
+            act(self.daemon, self.id, "force_logout")
+
+
+def plain_phone(daemon, ext, department_id, scenario="phone.xml"):
+    """A phone that is no agent's: extension `ext` (created) registered and answering."""
+    make_extension(daemon, ext, department_id)
+    return Phone(daemon, None, ext, scenario=scenario, login=False)
+
+
+class Carrier:
+    """The outside world: a trunk to a sipp on 127.0.0.2 (a trunk on 127.0.0.1
+    would take every test caller for the carrier) that answers every call, and a
+    dial rule sending numbers that start with 0 to it (the 0 stripped)."""
+
+    def __init__(self, daemon):
+        self.daemon = daemon
+        self.port = free_port()
+        s, _, t = daemon.api("POST", "/api/v1/trunks", {"name": "carrier", "host": "127.0.0.2", "port": self.port})
+        assert s == 201, t
+        s, _, r = daemon.api("POST", "/api/v1/dial-rules", {"name": "out", "prefix": "0", "strip_digits": 1,
+                                                            "trunk_ids": [t["id"]]})
+        assert s == 201, r
+        self.rtp = LoudPeer()
+        self.sipp = LongSipp(daemon, "phone.xml", self.port, keys={"rtp": self.rtp.port}, local_ip="127.0.0.2")
+
+    def invited_numbers(self):
+        """The numbers of the INVITEs the carrier received."""
+        import re
+        out = []
+        for b in re.split(r"-{10,}", self.sipp.messages()):
+            m = re.search(r"^\s*INVITE sip:([^@;> ]+)", b, re.M)
+            if "message received" in b and m:
+                out.append(m.group(1))
+        return out
+
+    def media(self):
+        return self.sipp.received_sdp()
+
+    def close(self):
+        self.sipp.kill()
+        self.rtp.close()
+
+
+class CallerLine:
+    """A caller (sipp UAC) on extension `ext` dialing `number`; stays until the far
+    end hangs up (caller_wait.xml) or runs `scenario`."""
+
+    def __init__(self, daemon, number, ext, scenario="caller_wait.xml", keys=None, rtp=True):
+        self.port = free_port()
+        self.rtp = LoudPeer() if rtp else None
+        k = {"rtp": self.rtp.port if self.rtp else 9, "caller": ext}
+        k.update(keys or {})
+        self.sipp = LongSipp(daemon, scenario, self.port, service=number, keys=k, auth=(ext, ext + "-demo"), calls=1,
+                             extra=["-timeout", "90s", "-timeout_error"])
+
+    def wait(self, timeout=20):
+        return self.sipp.wait(timeout)
+
+    def close(self):
+        self.sipp.kill()
+        if self.rtp:
+            self.rtp.close()
+
+
+def interactions(daemon, **q):
+    qs = "&".join(f"{k}={v}" for k, v in q.items())
+    s, _, r = daemon.api("GET", "/api/v1/interactions" + ("?" + qs if qs else ""))
+    assert s == 200, r
+    return r["items"]
+
+
+class Lab:
+    """One queue with its DID, agents a, b, c... (logged in, not ready) and a caller extension."""
+
+    def __init__(self, daemon, dept, index, strategy, agents, queue_settings=None):
+        self.d = daemon
+        self.queue = f"q{index}_{strategy}"
+        self.did = f"88{index}0"
+        make_queue(daemon, self.queue, dept, strategy=strategy, **(queue_settings or {}))
+        make_did(daemon, self.did, "queue", self.queue)
+        self.callers = [make_extension(daemon, f"79{index}{n}", dept) for n in range(3)]
+        self.ids, self.phones, self.names = {}, {}, {}
+        try:
+            for n, (name, spec) in enumerate(agents.items()):
+                ext = f"7{index}0{n}"
+                aid = make_agent(daemon, f"st{index}{name}", ext, dept, skills=spec.get("skills"),
+                                 auto_answer=spec.get("auto_answer", False))
+                add_member(daemon, self.queue, aid, level=spec.get("level", 0), position=spec.get("position", n))
+                self.ids[name] = aid
+                self.names[aid] = name
+                self.phones[name] = Phone(daemon, aid, ext, scenario=spec.get("scenario", "phone.xml"))
+        except Exception:
+            self.close()
+            raise
+        self.lines = []
+
+    def ready(self, *names, gap=0.25):
+        """Makes agents ready in this order, `gap` apart (idle times differ)."""
+        for n in names:
+            self.phones[n].ready()
+            time.sleep(gap)
+
+    def start_call(self, caller=0, rtp=False):
+        """A caller dials the queue; returns (line, interaction) once an agent is connected."""
+        before = {i["id"] for i in interactions(self.d, queue_id=self.queue)}
+        line = CallerLine(self.d, self.did, self.callers[caller], rtp=rtp)
+        self.lines.append(line)
+
+        def new_connected():
+            items = [i for i in interactions(self.d, state="connected", queue_id=self.queue) if i["id"] not in before]
+            return items[0] if items else None
+        ix = wait_until(new_connected, 20, f"a call in {self.queue} to be answered")
+        name = self.names[ix["agent_id"]]
+        assert self.phones[name].got(ix["id"]), f"{name}'s phone did not get the INVITE of {ix['id']}"
+        for other, phone in self.phones.items():
+            if other != name:
+                assert ix["id"] not in phone.sipp.received_invites(), f"{other} was rung too"
+        return line, ix
+
+    def end_call(self, line, ix):
+        s, _, r = act(self.d, ix["agent_id"], "hangup", {"interaction_id": ix["id"]})
+        assert s == 200, r
+        assert line.wait(20) == 0, line.sipp.errors()
+        wait_until(lambda: agent_state(self.d, ix["agent_id"])[0] == "ready", 10, "the agent to be ready again")
+
+    def call(self, hold=0.0):
+        """One whole call; returns the name of the agent who took it."""
+        line, ix = self.start_call()
+        time.sleep(hold)
+        self.end_call(line, ix)
+        return self.names[ix["agent_id"]]
+
+    def close(self):
+        for line in self.lines:
+            line.close()
+        for p in self.phones.values():
+            p.close()

@@ -97,6 +97,18 @@ class FakeCalls final : public call::CallControl {
     hungUp.emplace_back(c, cause);
     return {};
   }
+  core::Result<std::string> originate(const call::OriginateRequest& r) override {
+    if (originateError > 0) {
+      --originateError;
+      return core::makeError("not_found", "no such extension");
+    }
+    originates.push_back(r);
+    return std::string("orig-") + std::to_string(originates.size());
+  }
+  core::Result<void> mute(const std::string& c, bool on) override {
+    mutes.emplace_back(c, on);
+    return {};
+  }
 
   /// The last connect placed to this destination.
   const Connect* lastTo(const std::string& dest) const {
@@ -126,7 +138,10 @@ class FakeCalls final : public call::CallControl {
   std::vector<Supervision> supervisions;
   std::vector<uint64_t> stopped;
   std::vector<std::pair<std::string, std::string>> hungUp;
+  std::vector<call::OriginateRequest> originates;
+  std::vector<std::pair<std::string, bool>> mutes;
   int conflicts = 0;
+  int originateError = 0;  // the next N originate() calls answer not_found
   uint64_t next = 1;
 };
 

@@ -266,55 +266,6 @@ TEST_F(AcdServiceTest, VipJumpsTheLine) {
   EXPECT_EQ(ring->callId, "c-vip");
 }
 
-TEST_F(AcdServiceTest, CallbackKeepsThePlaceAndCallsBackThroughTheAgent) {
-  start();
-  auto q = queue("service");
-  q.callbackOfferWaitS = 60;  // no agent serving: the estimate is unknown, offer at once
-  acd_->applyQueue(q);
-  addAgent("u1", "1001", "service");
-  callIn("c1", "service", "13700000003");
-  ASSERT_EQ(count("interaction.callback"), 1);
-  EXPECT_EQ(lastEvent("interaction.callback")->data["state"], "offered");
-  router_.onAppDigit("c1", '1', 100);
-  EXPECT_EQ(lastEvent("interaction.callback")->data["state"], "accepted");
-  // The confirmation plays, then the call ends; the interaction stays queued.
-  const auto& [callId, req] = calls_.plays.back();
-  router_.onAppPlaybackDone(callId, req.requestId, "completed");
-  EXPECT_TRUE(calls_.hungUpCall("c1"));
-  router_.onAppCallEnded("c1", "normal", "system");
-  auto views = acd_->interactionsNow();
-  ASSERT_EQ(views.size(), 1u);
-  EXPECT_TRUE(views[0].callback);
-  EXPECT_EQ(views[0].state, "waiting");
-  EXPECT_EQ(count("interaction.abandoned"), 0);
-  // An agent is free: the switch rings him, then the customer.
-  readyAgent("u1");
-  ASSERT_EQ(originated_.size(), 1u);
-  EXPECT_EQ(originated_[0], std::make_pair(std::string("1001"), std::string("13700000003")));
-  advanceMs(20);
-  EXPECT_EQ(stateOf("u1"), "busy");
-  // The callback call ends (an ordinary call: its end comes as an event).
-  bus_.publish(core::Event{"call.ended", 0, {{"call_id", "cb-call-1"}}, ""});
-  control_.runPending();
-  EXPECT_EQ(stateOf("u1"), "ready");
-  EXPECT_TRUE(acd_->interactionsNow().empty());
-}
-
-TEST_F(AcdServiceTest, RingAllRingsTheOthersInTurn) {
-  start();
-  acd_->applyQueue(queue("service", "ring_all"));
-  addAgent("u1", "1001", "service");
-  addAgent("u2", "1002", "service");
-  readyAgent("u1");
-  readyAgent("u2");
-  callIn("c1", "service");
-  ASSERT_EQ(calls_.connects.size(), 1u);  // one connect at a time per call
-  failConnect(&calls_.connects[0], "unavailable");
-  ASSERT_EQ(calls_.connects.size(), 2u);
-  answerConnect(&calls_.connects[1]);
-  EXPECT_EQ(stateOf(calls_.connects[1].req.destination == "1001" ? "u1" : "u2"), "busy");
-}
-
 TEST_F(AcdServiceTest, AgentStateHistoryIsStored) {
   start();
   acd_->applyQueue(queue("service"));
