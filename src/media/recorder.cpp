@@ -73,6 +73,19 @@ void setSealedSinkFactory(SealedSinkFactory factory) {
   factorySlot() = std::move(factory);
 }
 
+std::unique_ptr<SealedSink> makeSealedSink(const std::string& path, std::string& error) {
+  SealedSinkFactory factory;
+  {
+    std::lock_guard lock(factoryMutex());
+    factory = factorySlot();
+  }
+  if (!factory) {
+    error = "no sealed writer registered (encryption keys not loaded)";
+    return nullptr;
+  }
+  return factory(path, error);
+}
+
 struct RecorderHub::OpenFile {
   uint64_t recId = 0;
   std::shared_ptr<const RecOpenInfo> info;
@@ -141,13 +154,7 @@ void RecorderHub::handle(RecorderChannel& ch, WriterMsg& m) {
       if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
       std::string why;
       if (isSealedPath(f->info->path)) {
-        SealedSinkFactory factory;
-        {
-          std::lock_guard lock(factoryMutex());
-          factory = factorySlot();
-        }
-        if (factory) f->sink = factory(f->info->path, why);
-        else why = "no sealed writer registered (encryption keys not loaded)";
+        f->sink = makeSealedSink(f->info->path, why);
         if (!f->sink) f->failed = true;
       }
       if (f->failed) {

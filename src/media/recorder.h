@@ -82,6 +82,9 @@ using SealedSinkFactory = std::function<std::unique_ptr<SealedSink>(const std::s
 /// written through it; without one they fail to open. Any thread; an empty
 /// function unregisters. Files already open keep their sink.
 void setSealedSinkFactory(SealedSinkFactory factory);
+/// A sink from the registered factory (the recorder's writer thread; also tests
+/// and tools); null with `error` set when none is registered or creation fails.
+std::unique_ptr<SealedSink> makeSealedSink(const std::string& path, std::string& error);
 /// The path suffix that selects the sealed writer.
 inline constexpr std::string_view kSealedSuffix = ".hrec";
 

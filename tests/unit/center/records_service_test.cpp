@@ -12,6 +12,7 @@
 #include "center/app_router.h"
 #include "center/records_service.h"
 #include "core/core_config.h"
+#include "media/recorder.h"
 #include "recording/policy_store.h"
 
 namespace hujiao::center {
@@ -64,12 +65,36 @@ class FakeCalls final : public call::CallControl {
   Result<void> stopSupervising(uint64_t) override { return {}; }
   Result<void> hangup(const std::string&, const std::string&, int) override { return {}; }
 
+  /// A ".hrec" path goes through the sealed writer the service registered
+  /// (the recorder encrypts while recording); any other path is a plain WAV.
   static void writeWav(const std::string& path, int seconds) {
     fs::create_directories(fs::path(path).parent_path());
     const uint32_t frames = 8000u * static_cast<uint32_t>(seconds), data = frames * 4;
-    std::ofstream f(path, std::ios::binary);
+    std::string bytes;
+    struct Out {
+      std::string& b;
+      void write(const char* p, size_t n) { b.append(p, n); }
+    } f{bytes};
     auto u32 = [&](uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
     auto u16 = [&](uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
+    struct Flush {
+      const std::string& path;
+      std::string& bytes;
+      ~Flush() {
+        if (path.size() > 5 && path.compare(path.size() - 5, 5, ".hrec") == 0) {
+          std::string err;
+          auto sink = media::makeSealedSink(path, err);
+          if (!sink) {
+            ADD_FAILURE() << err;
+            return;
+          }
+          EXPECT_TRUE(sink->append(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size())) << sink->error();
+          EXPECT_TRUE(sink->finalize()) << sink->error();
+        } else {
+          std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        }
+      }
+    } flush{path, bytes};
     f.write("RIFF", 4);
     u32(36 + data);
     f.write("WAVEfmt ", 8);
