@@ -132,17 +132,27 @@ TEST_P(BatchWriterTest, DatabaseErrorIsCountedAndTheWriterGoesOn) {
   w.start();
   w.push(Put{"dup", 1});
   w.flush();
-  // A batch that violates the primary key fails as a whole (one
-  // transaction); the messages after it are written.
+  // Hold the writer inside a write so that the next four messages queue up
+  // and are written as one batch (without the gate the writer may wake
+  // between two pushes, and x1 would be written on its own).
+  std::promise<void> open;
+  std::shared_future<void> gate = open.get_future().share();
+  gate_ = &gate;
+  w.push(Note{"held"});
+  for (int i = 0; i < 5000 && w.pending() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(w.pending(), 0u);
+  // Consecutive puts that violate the primary key fail as a whole (one
+  // transaction); the messages after them are written.
   w.push(Put{"x1", 1});
   w.push(Put{"dup", 2});
   w.push(Note{"after"});
   w.push(Put{"x2", 2});
+  open.set_value();
   w.flush();
   EXPECT_EQ(w.failures(), 1u);
   EXPECT_EQ(count("bw"), 2);  // dup (first) and x2
-  EXPECT_EQ(count("bw_note"), 1);
-  EXPECT_EQ(w.written(), 3u);
+  EXPECT_EQ(count("bw_note"), 2);
+  EXPECT_EQ(w.written(), 4u);  // dup, held, after, x2
 }
 
 TEST_P(BatchWriterTest, AnExceptionDoesNotKillTheThread) {
