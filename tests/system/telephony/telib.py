@@ -94,7 +94,29 @@ class Daemon:
                 lines.append(f"  {k}: {v}")
         return "\n".join(lines) + "\n"
 
-    def start(self, timeout=30):
+    def start(self, timeout=30, attempts=3):
+        """Starts hujiaod and waits for /healthz. A port picked free can be taken by
+        another test before the daemon binds it; hujiaod then runs without SIP (its
+        log says "SIP is NOT running"), so the daemon is restarted on new ports."""
+        for attempt in range(attempts):
+            logpath = os.path.join(self.workdir, "hujiaod.log")
+            offset = os.path.getsize(logpath) if os.path.exists(logpath) else 0
+            self._start_once(timeout)
+            with open(logpath, "rb") as f:
+                f.seek(offset)
+                this_run = f.read().decode("utf-8", "replace")
+            if "sip" not in self.cfg or "SIP is NOT running" not in this_run:
+                return self
+            if attempt + 1 == attempts:
+                raise RuntimeError("hujiaod could not bind SIP/RTP ports: " + self.read_log())
+            self.stop()
+            self.sip_port = free_port()
+            self.rtp_min, self.rtp_max = free_rtp_range()
+            self.cfg["sip"]["port"] = self.sip_port
+            self.cfg["media"].update({"rtp_port_min": self.rtp_min, "rtp_port_max": self.rtp_max})
+        return self
+
+    def _start_once(self, timeout):
         path = os.path.join(self.workdir, "hujiao.yaml")
         with open(path, "w") as f:
             f.write(self.config_text())
