@@ -2,28 +2,25 @@
 register their extension and answer (or not), sipp callers dialing the demo
 queue DID, the CTI WebSocket, a webhook receiver; agents, queues and DIDs made
 over REST (Lab: a queue with its own agents and their sipp phones), a carrier
-trunk, and 1 kHz tone checks of who hears whom."""
+trunk, and 1 kHz tone checks of who hears whom. Ports, daemon, sipp and RTP
+come from tests/system/common/hujiao_testlib.py (through telib)."""
 import hashlib
 import hmac
 import http.server
 import json
 import os
+import re
 import sys
 import threading
 import time
-import warnings
 
 import websocket
-
-with warnings.catch_warnings():  # audioop is deprecated (Python 3.13) but is what Debian 12 has
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import audioop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "telephony"))
 
 import telib  # noqa: E402
-from telib import Daemon, RtpPeer, free_port, wait_until  # noqa: E402,F401
+from telib import Daemon, RtpPeer, free_port, testlib, wait_until  # noqa: E402,F401
 
 SCENARIOS = os.path.join(HERE, "scenarios")
 # Demo data (src/api/seed.cpp): agents and their extensions, passwords "<name>-demo".
@@ -31,14 +28,17 @@ AGENTS = {"agent1001": "1001", "agent1002": "1002", "agent2001": "1004"}
 QUEUE_DID = "4002"
 
 
+def scenario_path(scenario):
+    """An absolute path as is, else this folder's scenario, else telephony's."""
+    path = scenario if os.path.isabs(scenario) else os.path.join(SCENARIOS, scenario)
+    return path if os.path.exists(path) else os.path.join(telib.SCENARIOS, scenario)
+
+
 class Sipp(telib.Sipp):
     """telib.Sipp with this folder's scenarios (absolute paths pass through)."""
 
     def __init__(self, daemon, scenario, local_port, **kw):
-        path = scenario if os.path.isabs(scenario) else os.path.join(SCENARIOS, scenario)
-        if not os.path.exists(path):
-            path = os.path.join(telib.SCENARIOS, scenario)
-        super().__init__(daemon, path, local_port, **kw)
+        super().__init__(daemon, scenario_path(scenario), local_port, **kw)
 
 
 def register(daemon, ext, port):
@@ -140,57 +140,11 @@ def act(daemon, agent_id, action, body=None, token=None):
 
 class LoudPeer(RtpPeer):
     """An RTP peer that sends a 1 kHz tone (PCMU) and counts the packets it
-    receives with audible content, so a test can tell who hears whom."""
+    receives with audible content (`loud`: RMS above 1000) and mostly at 1 kHz
+    (`tone`: not music on hold, not ringback), so a test can tell who hears whom."""
 
     def __init__(self):
-        self.loud = 0
-        self.tone = 0  # loud packets that are mostly our 1 kHz tone (not music on hold, not ringback)
-        super().__init__()
-
-    def _rx(self):
-        while not self._stop:
-            try:
-                data, src = self.sock.recvfrom(2048)
-            except Exception as e:  # socket.timeout or closed
-                if isinstance(e, OSError) and not str(e).startswith("timed out") and self._stop:
-                    return
-                continue
-            if len(data) >= 12 and data[0] >> 6 == 2 and (data[1] & 0x7F) == 0:
-                self.received += 1
-                self.sources.add(src)
-                pcm = audioop.ulaw2lin(data[12:], 2)
-                if audioop.rms(pcm, 2) > 1000:
-                    self.loud += 1
-                    if tone_1k_share(pcm) > 0.3:
-                        self.tone += 1
-
-    def send_tone(self, dest, packets=25, interval=0.02):
-        import math
-        import struct
-        pcm = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 1000 * n / 8000))) for n in range(160))
-        payload = audioop.lin2ulaw(pcm, 2)
-        for _ in range(packets):
-            hdr = struct.pack("!BBHII", 0x80, 0, self.seq & 0xFFFF, self.ts & 0xFFFFFFFF, self.ssrc)
-            self.sock.sendto(hdr + payload, dest)
-            self.seq += 1
-            self.ts += 160
-            time.sleep(interval)
-
-
-def tone_1k_share(pcm):
-    """Share of the packet's energy at 1 kHz (Goertzel over 160 samples of 16-bit PCM, 8 kHz)."""
-    import array
-    import math
-    x = array.array("h", pcm)
-    coeff = 2 * math.cos(2 * math.pi * 1000 / 8000)
-    s1 = s2 = 0.0
-    total = 0.0
-    for v in x:
-        s0 = v + coeff * s1 - s2
-        s2, s1 = s1, s0
-        total += v * v
-    power = s1 * s1 + s2 * s2 - coeff * s1 * s2
-    return 0.0 if total == 0 else power / (total * len(x) / 2)
+        super().__init__(loud_rms=1000)
 
 
 def hears(speaker, listener, dest, packets=25):
@@ -205,80 +159,25 @@ def hears(speaker, listener, dest, packets=25):
 
 # ---------------------------------------------------------------- many calls, made-up agents
 
-class LongSipp:
+class LongSipp(testlib.Sipp):
     """A sipp that runs many calls (no -m): an agent phone that answers every
     INVITE, or a caller. Its message trace tells which INVITEs reached it."""
 
     def __init__(self, daemon, scenario, local_port, keys=None, service=None, auth=None, calls=None, extra=(),
                  local_ip="127.0.0.1"):
-        import subprocess
-        import tempfile
-        path = scenario if os.path.isabs(scenario) else os.path.join(SCENARIOS, scenario)
-        if not os.path.exists(path):
-            path = os.path.join(telib.SCENARIOS, scenario)
-        self.cwd = tempfile.mkdtemp(prefix="sipp-acd-")
-        args = ["sipp", "-sf", path, "-i", local_ip, "-p", str(local_port), "-t", "u1", "-nostdin",
-                "-trace_err", "-trace_msg", "-max_recv_loops", "1000"]
-        if calls:
-            args += ["-m", str(calls)]
-        if service:
-            args += ["-s", service]
-        for k, v in (keys or {}).items():
-            args += ["-key", k, str(v)]
-        if auth:
-            args += ["-au", auth[0], "-ap", auth[1]]
-        args += list(extra)
-        args.append(f"127.0.0.1:{daemon.sip_port}")
-        self.proc = subprocess.Popen(args, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def _read(self, suffix):
-        out = ""
-        for name in os.listdir(self.cwd):
-            if name.endswith(suffix):
-                with open(os.path.join(self.cwd, name), errors="replace") as f:
-                    out += f.read()
-        return out
-
-    def messages(self):
-        return self._read("_messages.log")
-
-    def errors(self):
-        return self._read("_errors.log")
+        super().__init__(scenario_path(scenario), daemon.sip_port, local_port, service=service, keys=keys, auth=auth,
+                         calls=calls, local_ip=local_ip, extra=extra, prefix="sipp-acd-")
 
     def received_invites(self):
         """Interaction ids of the INVITEs this sipp received (X-Hujiao-Interaction), in order."""
-        import re
         out = []
-        for block in re.split(r"-{10,}", self.messages()):
-            if "message received" in block and re.search(r"^\s*INVITE ", block, re.M):
-                m = re.search(r"^X-Hujiao-Interaction:\s*(\S+)", block, re.M | re.I)
-                out.append(m.group(1) if m else None)
+        for _, block in self.received("INVITE"):
+            m = re.search(r"^X-Hujiao-Interaction:\s*(\S+)", block, re.M | re.I)
+            out.append(m.group(1) if m else None)
         return out
 
-    def received_sdp(self):
-        import re
-        found = None
-        for block in re.split(r"-{10,}", self.messages()):
-            if "message received" not in block:
-                continue
-            c = re.search(r"^c=IN IP4 (\S+)", block, re.M)
-            m = re.search(r"^m=audio (\d+)", block, re.M)
-            if c and m:
-                found = (c.group(1), int(m.group(1)))
-        return found
-
     def wait(self, timeout=20):
-        import subprocess
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return -1
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        return super().wait(timeout)
 
 
 def role_id(daemon, name):
@@ -307,13 +206,18 @@ def make_extension(daemon, number, department_id=None):
 
 def make_agent(daemon, username, ext, department_id, skills=None, auto_answer=False):
     """A new user with the agent role and extension `ext` (created too); returns his id."""
+    return new_agent(daemon, username, ext, department_id, {"extension": ext, "auto_answer": auto_answer,
+                                                             "skills": skills or [{"skill": "general", "level": 5}]})
+
+
+def new_agent(daemon, username, ext, department_id, agent):
+    """A new user with the agent role, extension `ext` (created too) and `agent` (PATCH /agents body); his id."""
     make_extension(daemon, ext, department_id)
     s, _, u = daemon.api("POST", "/api/v1/users", {"username": username, "password": username + "-Demo-123",
                                                    "display_name": username, "department_id": department_id,
                                                    "role_ids": [role_id(daemon, "agent")]})
     assert s == 201, u
-    body = {"extension": ext, "skills": skills or [{"skill": "general", "level": 5}], "auto_answer": auto_answer}
-    s, _, a = daemon.api("PATCH", "/api/v1/agents/" + u["id"], body)
+    s, _, a = daemon.api("PATCH", "/api/v1/agents/" + u["id"], agent)
     assert s == 200, a
     return u["id"]
 
@@ -367,9 +271,7 @@ class Phone:
 
     def requests(self, method):
         """How many `method` requests this phone received."""
-        import re
-        return sum(1 for b in re.split(r"-{10,}", self.sipp.messages())
-                   if "message received" in b and re.search(r"^\s*" + method + " ", b, re.M))
+        return len(self.sipp.received(method))
 
     def media(self):
         """Where this phone sends its RTP: the daemon's address in the last SDP it got."""
@@ -406,13 +308,8 @@ class Carrier:
 
     def invited_numbers(self):
         """The numbers of the INVITEs the carrier received."""
-        import re
-        out = []
-        for b in re.split(r"-{10,}", self.sipp.messages()):
-            m = re.search(r"^\s*INVITE sip:([^@;> ]+)", b, re.M)
-            if "message received" in b and m:
-                out.append(m.group(1))
-        return out
+        found = (re.search(r"^\s*INVITE sip:([^@;> ]+)", b, re.M) for _, b in self.sipp.received("INVITE"))
+        return [m.group(1) for m in found if m]
 
     def media(self):
         return self.sipp.received_sdp()

@@ -9,8 +9,8 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.environ["HUJIAO_SOURCE_DIR"], "tests", "system", "api"))
-from conftest import Daemon, free_port  # noqa: E402
+sys.path.insert(0, os.path.join(os.environ["HUJIAO_SOURCE_DIR"], "tests", "system", "common"))
+from hujiao_testlib import TCP, Hujiaod, free_port  # noqa: E402
 
 HUJIAOD = os.environ["HUJIAOD"]
 
@@ -71,8 +71,8 @@ def test_environment_overrides_the_file_and_bad_env_is_refused():
         assert out.returncode == 1
         assert "HUJIAO_HTTP_PORT" in out.stderr and "http.port" in out.stderr
         # The daemon really listens on the port from the environment.
-        daemon = Daemon(d)
-        port = free_port()
+        daemon = Hujiaod(workdir=d, login=False)
+        port = free_port((TCP,))
         os.environ["HUJIAO_HTTP_PORT"] = str(port)
         try:
             daemon.port = port
@@ -86,7 +86,7 @@ def test_environment_overrides_the_file_and_bad_env_is_refused():
 
 def test_sighup_applies_reloadable_keys_logs_the_rest_and_refuses_bad_files():
     with tempfile.TemporaryDirectory() as d:
-        daemon = Daemon(d).start()
+        daemon = Hujiaod(workdir=d, login=False).start()
         try:
             cfg = os.path.join(d, "hujiao.yaml")
             original = open(cfg).read()
@@ -111,7 +111,7 @@ def test_sighup_applies_reloadable_keys_logs_the_rest_and_refuses_bad_files():
 
 def test_sigterm_stops_cleanly_with_exit_code_zero():
     with tempfile.TemporaryDirectory() as d:
-        daemon = Daemon(d).start()
+        daemon = Hujiaod(workdir=d, login=False).start()
         daemon.proc.send_signal(signal.SIGTERM)
         assert daemon.proc.wait(timeout=20) == 0
         assert "stopped" in daemon.read_log()
@@ -119,7 +119,7 @@ def test_sigterm_stops_cleanly_with_exit_code_zero():
 
 def test_first_start_prints_a_generated_admin_password_once():
     with tempfile.TemporaryDirectory() as d:
-        daemon = Daemon(d)
+        daemon = Hujiaod(workdir=d, login=False)
         path = os.path.join(d, "hujiao.yaml")
         write(path, daemon.config_text())
         env = dict(os.environ)

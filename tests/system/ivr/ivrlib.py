@@ -5,7 +5,6 @@ HTTP server on loopback for the flows' look-ups."""
 import http.server
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,10 +24,7 @@ class IvrDaemon(telib.Daemon):
 
     def __init__(self, settings=None):
         # sipp sends RTP only while it plays a digit: no RTP-timeout hang-ups mid-menu.
-        merged = {"media": {"rtp_timeout_s": 120}}
-        for section, values in (settings or {}).items():
-            merged.setdefault(section, {}).update(values)
-        super().__init__(merged)
+        super().__init__(telib.testlib.merge({"media": {"rtp_timeout_s": 120}}, settings))
 
     def start(self, timeout=30):
         super().start(timeout)
@@ -120,18 +116,22 @@ a=fmtp:101 0-16
   <recv response="183" optional="true"/>
 """
 
-_ANSWERED = """  <recv response="200" rrs="true"/>
-  <send><![CDATA[
-ACK [next_url] SIP/2.0
+def _request(start_line, cseq, retrans=""):
+    """A request of the caller's dialog (ACK, BYE) after the INVITE's final response."""
+    return f"""  <send{retrans}><![CDATA[
+{start_line} SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: "Caller" <sip:[caller]@[local_ip]>;tag=[pid]SIPpTag00[call_number]
 To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
-CSeq: 1 ACK
+CSeq: {cseq}
 Max-Forwards: 70
 Content-Length: 0
 ]]></send>
 """
+
+
+_ANSWERED = '  <recv response="200" rrs="true"/>\n' + _request("ACK [next_url]", "1 ACK")
 
 _WAIT_BYE = """  <recv request="BYE"/>
   <send><![CDATA[
@@ -145,31 +145,9 @@ Content-Length: 0
 ]]></send>
 """
 
-_SEND_BYE = """  <send retrans="500"><![CDATA[
-BYE [next_url] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "Caller" <sip:[caller]@[local_ip]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 2 BYE
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
-  <recv response="200"/>
-"""
+_SEND_BYE = _request("BYE [next_url]", "2 BYE", retrans=' retrans="500"') + '  <recv response="200"/>\n'
 
-_REJECTED = """  <recv response="{code}"/>
-  <send><![CDATA[
-ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "Caller" <sip:[caller]@[local_ip]>;tag=[pid]SIPpTag00[call_number]
-To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-Call-ID: [call_id]
-CSeq: 1 ACK
-Max-Forwards: 70
-Content-Length: 0
-]]></send>
-"""
+_REJECTED = '  <recv response="{code}"/>\n' + _request("ACK sip:[service]@[remote_ip]:[remote_port]", "1 ACK")
 
 
 def scenario(script, end="wait_bye", reject=None, telephone_event=True):
@@ -208,40 +186,23 @@ def scenario(script, end="wait_bye", reject=None, telephone_event=True):
     return xml + "</scenario>\n"
 
 
-class Call:
+class Call(telib.testlib.Sipp):
     """One sipp call from `caller` to `number` following `script`."""
 
     def __init__(self, daemon, number, caller, script=(), end="wait_bye", reject=None, timeout=40,
                  telephone_event=True, rtp_port=None):
-        self.cwd = tempfile.mkdtemp(prefix="sipp-ivr-")
-        path = os.path.join(self.cwd, "scenario.xml")
+        cwd = tempfile.mkdtemp(prefix="sipp-ivr-")
+        path = os.path.join(cwd, "scenario.xml")
         with open(path, "w") as f:
             f.write(scenario(script, end, reject, telephone_event))
-        port = telib.free_port((__import__("socket").SOCK_DGRAM,))
         media = telib.free_rtp_range(4)[0]
         # rtp_port: the SDP names another receiver (a Python capture) instead of sipp's media port.
-        args = ["sipp", "-sf", path, "-i", "127.0.0.1", "-p", str(port), "-mp", str(media), "-mi", "127.0.0.1",
-                "-m", "1", "-t", "u1", "-key", "rtp", str(rtp_port or media),
-                "-nostdin", "-s", number, "-key", "caller", caller, "-timeout", f"{timeout}s", "-timeout_error",
-                "-trace_err", "-trace_msg", "-max_recv_loops", "1000", f"127.0.0.1:{daemon.sip_port}"]
-        self.proc = subprocess.Popen(args, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.timeout = timeout
-
-    def wait(self):
-        try:
-            return self.proc.wait(timeout=self.timeout + 10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            return -1
+        super().__init__(path, daemon.sip_port, telib.free_port((telib.testlib.UDP,)), service=number,
+                         keys={"rtp": rtp_port or media, "caller": caller}, timeout=timeout,
+                         extra=["-mp", str(media), "-mi", "127.0.0.1"], cwd=cwd)
 
     def log(self, suffix):
-        out = ""
-        for name in os.listdir(self.cwd):
-            if name.endswith(suffix):
-                with open(os.path.join(self.cwd, name), errors="replace") as f:
-                    out += f.read()
-        return out[-4000:]
+        return self.read(suffix)[-4000:]
 
     def check(self):
         rc = self.wait()

@@ -1,5 +1,6 @@
 """Helpers for the SIP system tests: run sip_testd, run sipp scenarios, and a
-tiny raw SIP client (REGISTER with MD5/SHA-256 digest, arbitrary bytes)."""
+tiny raw SIP client (REGISTER with MD5/SHA-256 digest, arbitrary bytes).
+Ports, sipp and logs come from tests/system/common/hujiao_testlib.py."""
 import hashlib
 import json
 import os
@@ -7,10 +8,14 @@ import random
 import re
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
+import hujiao_testlib as testlib  # noqa: E402
+
 SCENARIOS = os.path.join(HERE, "scenarios")
 REALM = "hujiao"
 
@@ -24,29 +29,19 @@ def testd_path():
 
 
 def free_port(host="127.0.0.1"):
-    """A port free for both UDP and TCP."""
-    for _ in range(100):
-        port = random.randint(20000, 60000)
-        ok = True
-        for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-            s = socket.socket(socket.AF_INET, k)
-            try:
-                s.bind((host, port))
-            except OSError:
-                ok = False
-            finally:
-                s.close()
-        if ok:
-            return port
-    raise RuntimeError("no free port")
+    """A port free for both UDP and TCP (reserved for this process)."""
+    return testlib.free_port(host=host)
 
 
 class Daemon:
-    """sip_testd with a fixture; commands over stdin, one JSON answer per line."""
+    """sip_testd with a fixture; commands over stdin, one JSON answer per line.
+    When its port was picked here and another program took it before sip_testd
+    bound it ("cannot bind"), the first start retries on a new port."""
 
     def __init__(self, fixture, settings=None, db=None, port=None, env=None, args=None):
         self.env = dict(os.environ, **(env or {}))
         self.args = list(args or [])
+        self.name = "sip_testd"
         self.tmp = tempfile.mkdtemp(prefix="hujiao-sip-")
         self.port = port or free_port()
         self.db = db or os.path.join(self.tmp, "t.db")
@@ -58,17 +53,31 @@ class Daemon:
                          "sip.media_anchoring": "false", "log.level": "info"}
         self.settings.update(settings or {})
         self.proc = None
-        self.start()
+        picked = port is None and self.settings["sip.port"] == str(self.port)
+        for attempt in range(3):
+            if self._start() or not picked or "cannot bind" not in self.log() or attempt == 2:
+                break
+            self.port = free_port()
+            self.settings["sip.port"] = str(self.port)
+        assert self.alive(), f"sip_testd did not start: {self.log()}"
 
     def start(self):
+        assert self._start(), f"sip_testd did not start: {self.log()}"
+
+    def _start(self):
+        """True once sip_testd says READY; False when it exited first."""
         args = [testd_path(), "--db", "sqlite:" + self.db, "--fixture", self.fixture_path] + self.args
         for k, v in self.settings.items():
             args += ["--set", f"{k}={v}"]
-        self.stderr = open(os.path.join(self.tmp, "testd.log"), "ab")
+        self.stderr = open(self.log_path(), "ab")
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
                                      text=True, bufsize=1, env=self.env)
-        line = self.proc.stdout.readline()
-        assert line.strip() == "READY", f"sip_testd did not start: {line!r} {self.log()}"
+        testlib.track(self)
+        if self.proc.stdout.readline().strip() == "READY":
+            return True
+        self.proc.wait()
+        self.stderr.close()
+        return False
 
     def cmd(self, text):
         self.proc.stdin.write(text + "\n")
@@ -90,12 +99,13 @@ class Daemon:
     def alive(self):
         return self.proc.poll() is None
 
+    running = alive
+
+    def log_path(self):
+        return os.path.join(self.tmp, "testd.log")
+
     def log(self):
-        try:
-            with open(os.path.join(self.tmp, "testd.log"), "rb") as f:
-                return f.read().decode(errors="replace")[-4000:]
-        except OSError:
-            return ""
+        return testlib.read_tail(self.log_path(), 4000)
 
     def rss_kb(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -115,34 +125,25 @@ class Daemon:
                 self.proc.kill()
                 self.proc.wait()
         self.stderr.close()
+        if self.proc and self.stopped_at is None:
+            self.stopped_at = time.time()
         return self.proc.returncode if self.proc else 0
 
 
 def sipp(scenario, daemon, service, local_port, caller=None, user=None, password=None, calls=1, pause_ms=500,
          transport="u1", ip="127.0.0.1", timeout=20, extra=None, background=False):
-    args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", ip, "-p", str(local_port), "-s", service,
-            "-m", str(calls), "-d", str(pause_ms), "-t", transport, "-nostdin", "-timeout", f"{timeout}s",
-            "-timeout_error", "-trace_err", "-max_recv_loops", "1000"]
-    if caller:
-        args += ["-key", "caller", caller]
-    if user:
-        args += ["-au", user, "-ap", password]
-    args += extra or []
-    args.append(f"127.0.0.1:{daemon.port}")
-    cwd = tempfile.mkdtemp(prefix="sipp-")
+    """Runs sipp to the end: (exit status, its errors); background: (Popen, its directory) for wait_sipp."""
+    s = testlib.Sipp(os.path.join(SCENARIOS, scenario), daemon.port, local_port, service=service,
+                     keys={"caller": caller} if caller else None, auth=(user, password) if user else None,
+                     calls=calls, pause_ms=pause_ms, timeout=timeout, local_ip=ip, transport=transport,
+                     trace_msg=False, extra=extra or ())
     if background:
-        return subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), cwd
-    r = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout + 10)
-    return r.returncode, errors_of(cwd)
+        return s.proc, s.cwd
+    return s.wait(), s.errors()
 
 
 def errors_of(cwd):
-    out = ""
-    for name in os.listdir(cwd):
-        if name.endswith("_errors.log"):
-            with open(os.path.join(cwd, name), errors="replace") as f:
-                out += f.read()
-    return out
+    return testlib.read_logs(cwd, "_errors.log")
 
 
 def wait_sipp(handle, timeout=30):
@@ -166,6 +167,14 @@ def digest_response(alg, user, password, method, uri, nonce, nc="00000001", cnon
     ha1 = H(alg, f"{user}:{realm}:{password}")
     ha2 = H(alg, f"{method}:{uri}")
     return H(alg, f"{ha1}:{nonce}:{nc}:{cnonce}:{qop}:{ha2}")
+
+
+def authorization(header, alg, user, password, method, uri, challenge):
+    """The `header` (Authorization, Proxy-Authorization) answering `challenge` (qop=auth)."""
+    nonce = re.search(r'nonce="([^"]+)"', challenge).group(1)
+    resp = digest_response(alg, user, password, method, uri, nonce)
+    return (f'{header}: Digest username="{user}", realm="{REALM}", nonce="{nonce}", uri="{uri}", '
+            f'response="{resp}", algorithm={alg}, qop=auth, nc=00000001, cnonce="abcdef"')
 
 
 class RawClient:
@@ -246,12 +255,9 @@ class RawClient:
             return r
         ch = [c for c in re.findall(r"WWW-Authenticate: (.*)", r) if f"algorithm={alg}" in c]
         assert ch, r
-        nonce = re.search(r'nonce="([^"]+)"', ch[0]).group(1)
         srv = f"[{self.server}]" if ":" in self.server else self.server
         uri = f"sip:{srv}:{self.port}"
-        resp = digest_response(alg, user, password + ("x" if wrong else ""), "REGISTER", uri, nonce)
-        auth = (f'Authorization: Digest username="{user}", realm="{REALM}", nonce="{nonce}", uri="{uri}", '
-                f'response="{resp}", algorithm={alg}, qop=auth, nc=00000001, cnonce="abcdef"')
+        auth = authorization("Authorization", alg, user, password + ("x" if wrong else ""), "REGISTER", uri, ch[0])
         return self.request("REGISTER", user, extra_headers=auth, contact=contact, expires=expires)
 
 

@@ -9,7 +9,7 @@ import re
 import socket
 import time
 
-from siplib import REALM, digest_response
+from siplib import authorization
 
 
 class Msg:
@@ -144,10 +144,7 @@ class UA:
         return next(c for c in challenges if "algorithm=MD5" in c)
 
     def _auth_header(self, name, challenge, method, uri):
-        nonce = re.search(r'nonce="([^"]+)"', challenge).group(1)
-        resp = digest_response("MD5", self.user, self.password, method, uri, nonce)
-        return (f'{name}: Digest username="{self.user}", realm="{REALM}", nonce="{nonce}", uri="{uri}", '
-                f'response="{resp}", algorithm=MD5, qop=auth, nc=00000001, cnonce="abcdef"')
+        return authorization(name, "MD5", self.user, self.password, method, uri, challenge)
 
     def _request(self, method, ruri, call_id, cseq, from_, to, extra=(), body="", ctype="application/sdp", branch=None):
         self.last_branch = branch or f"z9hG4bK{random.getrandbits(48):x}"
