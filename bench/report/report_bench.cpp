@@ -1,20 +1,24 @@
 // Report event store benchmark; prints figures (not a test).
 //
-//   report_bench [--backend sqlite|postgresql|both] [--pg-url URL] [--seconds
-//   60] [--rate 2000]
-//                [--records 5000000] [--skip-writer] [--skip-query] [--dir DIR]
+//   report_bench [--backend sqlite|postgresql|both] [--pg-url URL]
+//                [--seconds 60] [--rate 2000] [--records 5000000]
+//                [--skip-writer] [--skip-query] [--dir DIR] [--reuse]
+//                [--pg-schema report_bench_query] [--pg-load copy|writer]
 //
 // 1. Writer: a "control thread" appends --rate records/s for --seconds through
 //    EventWriter (batched transactions on the writer thread); prints the worst
 //    and p99.9 append latency, the control loop's worst lag, the writer queue
 //    depth and the batch times.
-// 2. Query: bulk-loads --records records spread over one month
-// (EventStore::write
-//    in 20,000-record transactions, timed), then times one-month interval
-//    reports (day and 60m intervals) over them.
+// 2. Query: loads --records generated records spread over one month, then
+//    times one-month interval reports over them (best/median/worst of 3).
+//    SQLite: EventStore::write in 20,000-record transactions into DIR/query.db.
+//    PostgreSQL: the product's migrations create the schema --pg-schema; with
+//    --pg-load copy (default) the rows the writer produced in DIR/query.db are
+//    COPYed in row for row (pg_copy.h), with --pg-load writer EventStore::write
+//    loads them (~45 min at 5 M on the shared machine). Both query data sets
+//    are kept; --reuse skips loading when they hold data.
 // PostgreSQL: --pg-url, else $HUJIAO_TEST_PG_DIR/url
-// (scripts/pg-test-cluster.sh start DIR); a private schema is created and
-// dropped.
+// (scripts/pg-test-cluster.sh start DIR); the writer's schema is dropped.
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -31,6 +35,7 @@
 #include <vector>
 
 #include "core/time_format.h"
+#include "pg_copy.h"
 #include "report/event_store.h"
 #include "report/event_writer.h"
 #include "report/report_query.h"
@@ -51,7 +56,9 @@ struct Args {
   bool writer = true;
   bool query = true;
   std::string dir;
-  bool reuse = false;  // sqlite: keep --dir's query.db from an earlier run and skip loading
+  bool reuse = false;  // keep the loaded query data (DIR/query.db, PG schema) and skip loading
+  std::string pgSchema = "report_bench_query"; // PG query data: kept after the run
+  std::string pgLoad = "copy"; // copy: COPY DIR/query.db's rows; writer: EventStore::write
 };
 
 double msSince(SteadyClock::time_point t0) {
@@ -183,11 +190,13 @@ private:
 struct Db {
   std::unique_ptr<store::Store> store;
   std::string schemaBase; // pg: base URL to drop the schema
+  std::string url;        // pg: URL with search_path set to the schema
   std::string schema;
+  bool keep = false; // the query schema stays for --reuse
   ~Db() {
     if (store)
       store->close();
-    if (!schema.empty())
+    if (!schema.empty() && !keep)
       pgExec(schemaBase, "SET client_min_messages = warning; DROP SCHEMA " +
                              schema + " CASCADE");
   }
@@ -209,14 +218,27 @@ std::unique_ptr<Db> openDb(const Args &a, const std::string &backend,
         "normal"; // the WAL default for production deployments
     d->store = store::openStore(o, report::EventStore::migrations());
   } else {
-    d->schema = "bench_" + name + "_" + std::to_string(getpid());
     d->schemaBase = a.pgUrl;
-    if (!pgExec(a.pgUrl, "CREATE SCHEMA " + d->schema))
-      return nullptr;
+    if (name == "query") {
+      d->schema = a.pgSchema;
+      d->keep = true;
+      if (!a.reuse && !pgExec(a.pgUrl, "SET client_min_messages = warning; "
+                                       "DROP SCHEMA IF EXISTS " +
+                                           d->schema + " CASCADE"))
+        return nullptr;
+      if (!pgExec(a.pgUrl, "SET client_min_messages = warning; "
+                              "CREATE SCHEMA IF NOT EXISTS " + d->schema))
+        return nullptr;
+    } else {
+      d->schema = "bench_" + name + "_" + std::to_string(getpid());
+      if (!pgExec(a.pgUrl, "CREATE SCHEMA " + d->schema))
+        return nullptr;
+    }
     std::string sep = a.pgUrl.find('?') == std::string::npos ? "?" : "&";
-    d->store =
-        store::openStore(a.pgUrl + sep + "options=-csearch_path%3D" + d->schema,
-                         4, report::EventStore::migrations());
+    d->url = a.pgUrl + sep + "options=-csearch_path%3D" + d->schema;
+    // The product's migrations create (or, reused, bring up to date) the
+    // tables and indexes the queries run on.
+    d->store = store::openStore(d->url, 4, report::EventStore::migrations());
   }
   return d;
 }
@@ -326,10 +348,31 @@ void queryBench(const Args &a, const std::string &backend) {
   Generator gen(from, to - from - 6LL * 3600 * 1'000'000, a.records);
   const auto t0 = SteadyClock::now();
   int64_t total = 0;
-  if (a.reuse && backend == "sqlite") {
+  bool loaded = false;
+  if (a.reuse) {
     auto n = d->store->db().query("SELECT COUNT(*) FROM report_ix_events");
-    if (n && !n->empty() && n->rows[0].i64(0) > 0) total = a.records;
-    if (total > 0) std::printf("  [%s] reusing %lld stored records\n", backend.c_str(), static_cast<long long>(total));
+    if (n && !n->empty() && n->rows[0].i64(0) > 0) {
+      total = a.records;
+      loaded = true;
+      std::printf("  [%s] reusing the stored records (%lld interaction events)\n",
+                  backend.c_str(), static_cast<long long>(n->rows[0].i64(0)));
+    }
+  }
+  if (!loaded && backend == "postgresql" && a.pgLoad == "copy") {
+    // The rows the product's writer produced in DIR/query.db (same --records,
+    // same generator), copied row for row into the tables the product's
+    // migrations created: minutes instead of the writer's ~45 min at 5 M.
+    const std::string src = a.dir + "/query.db";
+    if (!std::filesystem::exists(src)) {
+      std::fprintf(stderr, "--pg-load copy needs %s (run --backend sqlite or "
+                           "both first, or use --pg-load writer)\n", src.c_str());
+      return;
+    }
+    std::printf("  [%s] copying the writer's rows from %s\n", backend.c_str(),
+                src.c_str());
+    if (bench::copySqliteToPg(src, d->url) < 0)
+      return;
+    total = a.records;
   }
   std::vector<Record> batch;
   batch.reserve(20'100);
@@ -359,9 +402,10 @@ void queryBench(const Args &a, const std::string &backend) {
   auto stateRows =
       d->store->db().query("SELECT COUNT(*) FROM report_state_rollup");
   std::printf(
-      "load %-10s: %lld records in %.1f s (%.0f records/s); rollup rows: ix "
+      "load %-10s: %lld records %s %.1f s (%.0f records/s); rollup rows: ix "
       "%lld, agent states %lld\n",
-      backend.c_str(), static_cast<long long>(total), loadS, total / loadS,
+      backend.c_str(), static_cast<long long>(total),
+      loaded ? "reused, opened in" : "in", loadS, total / loadS,
       rollupRows ? static_cast<long long>(rollupRows->rows[0].i64(0)) : -1LL,
       stateRows ? static_cast<long long>(stateRows->rows[0].i64(0)) : -1LL);
   report::ReportService svc(d->store->db(), kTz);
@@ -372,8 +416,9 @@ void queryBench(const Args &a, const std::string &backend) {
     std::vector<std::string> ids;
     int tz = kTz;
   };
-  // Day rollups serve day/week/month in the store's offset; another whole-hour
-  // offset reads hour rows; 15/30-minute intervals read quarter-hour rows.
+  // Day rollups serve day/week/month in the store's offset; any other offset
+  // tiles each period with UTC-day, 8/4/2-hour, hour and 15-minute rows
+  // (coverPeriods); 15/30-minute intervals read quarter-hour rows.
   const std::vector<Q> queries = {
       {"queues  day   (20)  day rows ",
        report::ReportKind::Queues,
@@ -411,26 +456,46 @@ void queryBench(const Args &a, const std::string &backend) {
        report::ReportKind::Flows,
        report::Interval::Week,
        {}},
-      {"queues  day UTC(20) hour rows",
+      {"queues  day UTC(20) UTC tiles",
        report::ReportKind::Queues,
        report::Interval::Day,
        {},
        0},
-      {"agents  day UTC(200)hour rows",
+      {"agents  day UTC(200)UTC tiles",
        report::ReportKind::Agents,
        report::Interval::Day,
        {},
        0},
-      {"states  day UTC(200)hour rows",
+      {"states  day UTC(200)UTC tiles",
        report::ReportKind::AgentStates,
        report::Interval::Day,
        {},
        0},
-      {"agents  month (200) 15m rows ",
+      {"agents  month+0545(200) tiles",
        report::ReportKind::Agents,
        report::Interval::Month,
        {},
        345},
+      // The rest of the month grid: every kind by month and by day in the
+      // configured offset, UTC and a quarter-hour offset (+05:45).
+      {"states  month (200) day rows ", report::ReportKind::AgentStates,
+       report::Interval::Month, {}},
+      {"queues  month UTC(20) tiles  ", report::ReportKind::Queues,
+       report::Interval::Month, {}, 0},
+      {"agents  month UTC(200) tiles ", report::ReportKind::Agents,
+       report::Interval::Month, {}, 0},
+      {"states  month UTC(200) tiles ", report::ReportKind::AgentStates,
+       report::Interval::Month, {}, 0},
+      {"queues  month+0545(20) tiles ", report::ReportKind::Queues,
+       report::Interval::Month, {}, 345},
+      {"states  month+0545(200) tiles", report::ReportKind::AgentStates,
+       report::Interval::Month, {}, 345},
+      {"queues  day+0545 (20)  tiles ", report::ReportKind::Queues,
+       report::Interval::Day, {}, 345},
+      {"agents  day+0545 (200) tiles ", report::ReportKind::Agents,
+       report::Interval::Day, {}, 345},
+      {"states  day+0545 (200) tiles ", report::ReportKind::AgentStates,
+       report::Interval::Day, {}, 345},
   };
   for (const auto &q : queries) {
     report::ReportRequest r;
@@ -456,7 +521,7 @@ void queryBench(const Args &a, const std::string &backend) {
     }
     std::sort(times.begin(), times.end());
     std::printf("query %-10s %s: %6zu rows, best %7.1f ms, median %7.1f ms, "
-                "first %7.1f ms\n",
+                "worst %7.1f ms\n",
                 backend.c_str(), q.label, rows, times[0], times[1], times[2]);
     std::fflush(stdout);
   }
@@ -493,14 +558,23 @@ int main(int argc, char **argv) {
       a.dir = val();
     else if (k == "--reuse")
       a.reuse = true;
+    else if (k == "--pg-schema")
+      a.pgSchema = val();
+    else if (k == "--pg-load")
+      a.pgLoad = val();
     else {
       std::fprintf(stderr,
                    "usage: report_bench [--backend sqlite|postgresql|both] "
                    "[--pg-url URL] [--seconds N] "
                    "[--rate N] [--records N] [--skip-writer] [--skip-query] "
-                   "[--dir DIR] [--reuse]\n");
+                   "[--dir DIR] [--reuse] [--pg-schema NAME] "
+                   "[--pg-load copy|writer]\n");
       return 2;
     }
+  }
+  if (a.pgLoad != "copy" && a.pgLoad != "writer") {
+    std::fprintf(stderr, "--pg-load must be copy or writer\n");
+    return 2;
   }
   if (a.seconds <= 0 || a.rate <= 0 || a.records <= 0) {
     std::fprintf(stderr, "--seconds, --rate and --records must be positive\n");
