@@ -289,6 +289,8 @@ core::Result<void> Acd::removeAgent(const std::string &agentId) {
   AgentRec &a = agents_[ai];
   if (a.presence != Presence::LoggedOut || !a.work.empty())
     return err("invalid_state", "agent " + agentId + " must be logged out to be removed");
+  for (const auto &e : a.elsewhere) --a.used[static_cast<std::size_t>(e.second)];
+  a.elsewhere.clear();
   unindexAgent(a);
   for (const auto &m : a.queues) {
     QueueRec &q = queues_[m.queue];

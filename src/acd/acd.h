@@ -70,6 +70,27 @@ class Acd final : private TimerTarget {
   /// wrap-up).
   core::Result<void> transferToQueue(const std::string &interactionId, const std::string &queueId, int priority = -1);
 
+  // ---- calls the ACD did not offer ----
+  /// The agent is on a call the ACD did not offer: a consultation by another
+  /// agent, his own outbound call, a direct call to his extension. Until
+  /// releaseElsewhere() with the same `workId` (unique per agent, e.g. a call
+  /// id) the call takes one slot of `channel`: a logged-in agent shows Busy
+  /// (no reason) and no strategy offers him anything on that channel; no
+  /// wrap-up follows. A logged-out agent may be marked too (he shows
+  /// logged out; logging in while the call goes on shows Busy). Errors:
+  /// unknown_agent, invalid_argument (empty id), already_busy (the id is
+  /// marked already: nothing changes).
+  core::Result<void> busyElsewhere(const std::string &agentId, const std::string &workId,
+                                   Channel channel = Channel::Voice);
+  /// That call is over: the slot is free, the agent is back to his presence
+  /// (ready / not ready with its reason) and a ready agent is routed at once.
+  /// His idle time is not restarted: it still counts from his last ACD
+  /// interaction (as Asterisk and FreeSWITCH queues do), so he takes back
+  /// his place in longest-idle order. Errors: unknown_agent, unknown_work
+  /// (never marked, or released already: nothing changes, so callers may
+  /// release on whichever ending comes first).
+  core::Result<void> releaseElsewhere(const std::string &agentId, const std::string &workId);
+
   // ---- agents ----
   /// Logs in, not ready with reason "login"; device empty = the configured one.
   core::Result<void> login(const std::string &agentId, const std::string &device = {});

@@ -161,6 +161,8 @@ void Acd::updateAgentState(uint32_t ai) {
     connected |= w.phase == Phase::Connected;
     wrapping |= w.phase == Phase::WrapUp;
   }
+  // A call the ACD did not offer shows as busy while the agent is logged in.
+  connected |= !a.elsewhere.empty() && a.presence != Presence::LoggedOut;
   AgentState s;
   if (ringing)
     s = AgentState::Reserved;
@@ -215,6 +217,39 @@ void Acd::updateAgentState(uint32_t ai) {
     }
   }
   listener_.onAgentStateChanged(change);
+}
+
+core::Result<void> Acd::busyElsewhere(const std::string &agentId, const std::string &workId, Channel channel) {
+  HUJIAO_ACD_ENTER();
+  const uint32_t ai = findAgent(agentId);
+  if (ai == kNone) return err("unknown_agent", "no agent " + agentId);
+  if (workId.empty()) return err("invalid_argument", "a call outside the ACD needs an id");
+  AgentRec &a = agents_[ai];
+  for (const auto &e : a.elsewhere)
+    if (e.first == workId) return err("already_busy", "agent " + agentId + " is on " + workId + " already");
+  a.elsewhere.emplace_back(workId, channel);
+  ++a.used[static_cast<std::size_t>(channel)];
+  reindexAgent(ai);  // a full channel leaves the available-agent indexes
+  updateAgentState(ai);
+  return {};
+}
+
+core::Result<void> Acd::releaseElsewhere(const std::string &agentId, const std::string &workId) {
+  HUJIAO_ACD_ENTER();
+  const uint32_t ai = findAgent(agentId);
+  if (ai == kNone) return err("unknown_agent", "no agent " + agentId);
+  AgentRec &a = agents_[ai];
+  auto it = std::find_if(a.elsewhere.begin(), a.elsewhere.end(),
+                         [&workId](const auto &e) { return e.first == workId; });
+  if (it == a.elsewhere.end()) return err("unknown_work", "agent " + agentId + " is not on " + workId);
+  --a.used[static_cast<std::size_t>(it->second)];
+  a.elsewhere.erase(it);
+  // idleSinceMono stays: the agent takes back his place in idle order. Route
+  // first, as after wrap-up: an offer re-indexes and updates the state itself.
+  if (routeAgent(ai)) return {};
+  reindexAgent(ai);
+  updateAgentState(ai);
+  return {};
 }
 
 detail::Assignment *Acd::findWork(AgentRec &a, uint32_t ix) {

@@ -188,6 +188,8 @@ struct AgentRec {
   int64_t stateSinceWall = 0;
   std::array<uint16_t, kChannelCount> used{};
   std::vector<Assignment> work;
+  // Calls the ACD did not offer (busyElsewhere): id and channel; each holds a slot.
+  std::vector<std::pair<std::string, Channel>> elsewhere;
   uint32_t nextSerial = 1;
   std::vector<MemberRef> queues;
   std::vector<Eligible> eligible;  // rebuilt when skills, memberships or buckets change

@@ -227,10 +227,11 @@ int runDaemon(const DaemonOptions& options) {
   // thread that might still post to it.
   // 1. The API: no more requests (they post to the control queue, read calls).
   api.stop(std::chrono::milliseconds(config.getInt("http.shutdown_grace_ms")));
-  // 2. The center's producers: store work already queued (some of it calls the
-  //    telephony service, e.g. the demo DIDs) runs while telephony is whole.
-  center->acd().writer().flush();
-  center->ivr().flushWrites();
+  // 2. The center drains while telephony is whole: the router takes no new app
+  //    call (calls in progress go on), and store work already queued (some of
+  //    it calls the telephony service, e.g. the demo DIDs) runs. Without a
+  //    control thread there is nobody to wait for.
+  center->drain(sipUp ? std::chrono::milliseconds(2000) : std::chrono::milliseconds(0));
   // 3. Telephony: the control thread ends (nothing runs the queue any more),
   //    then the media engine, whose workers post events to that queue.
   tel->stop();

@@ -320,6 +320,8 @@ core::Result<json> AcdService::consult(VoiceCall& c, const CtiAction& a) {
     if (!id) return invalidState(id.error().message);
     c.consultId = *id;
     c.consultAnswered = false;
+    // A consulted agent is on the phone: no queue call for him meanwhile.
+    markConsulted(c, a.targetType == "agent" ? a.target : agentOnDevice(*device));
     publish("interaction.consult",
             {{"interaction_id", c.interactionId}, {"agent_id", a.agentId}, {"call_id", callId},
              {"state", "ringing"}, {"target_type", a.targetType}, {"target", a.target}},
@@ -334,6 +336,7 @@ core::Result<json> AcdService::consult(VoiceCall& c, const CtiAction& a) {
     c.released.insert(c.consultId);
     c.consultId = 0;
     c.conference = false;
+    releaseConsulted(c);
     ok["state"] = "connected";
     return ok;
   }
@@ -348,7 +351,8 @@ core::Result<json> AcdService::consult(VoiceCall& c, const CtiAction& a) {
     return ok;
   }
   // consult_transfer: the customer stays with the consulted party; the agent
-  // leaves (wrap-up).
+  // leaves (wrap-up). A consulted agent stays busy on this call (it is no
+  // longer an ACD interaction) until he hangs up or the call ends.
   if (auto r = ctx_.calls->completeConsult(callId, true, false); !r) return invalidState(r.error().message);
   c.released.insert(c.agentConnectId);
   c.agentConnectId = 0;
@@ -379,6 +383,13 @@ core::Result<json> AcdService::supervisorAction(const CtiAction& a) {
     for (auto& [id, c] : calls_)
       if (c.phase == VoiceCall::Phase::Connected && c.agentId == a.agentId) found = &c;
     if (!found) return invalidState("agent " + a.agentId + " is not on a call");
+    // A muted agent's legs sit in the switch's mute mix, not a bridge, and the
+    // media engine supervises bridged legs only: say so now rather than ring
+    // the supervisor and drop him when he answers (docs/cti.md, Mute).
+    if (found->muted)
+      return invalidState("agent " + a.agentId +
+                          " is muted: unmute the interaction to supervise it (supervising a muted agent is not "
+                          "supported by the switch yet)");
     // One supervisor leg per device and call: a new mode changes it.
     for (auto& [sid, s] : supervisions_)
       if (s.callId == found->callId && s.device == a.device) {

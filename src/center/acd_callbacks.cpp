@@ -7,8 +7,9 @@
 // customers who are away). The interaction counts as answered when the
 // customer answers; then the agent is connected (auto-answer headers: he was
 // reserved and saw the screen pop). A customer who does not answer frees the
-// agent without blame and is called again after acd.callback_retry_s, up to
-// acd.callback_attempts calls; then the callback is reported failed.
+// agent without blame and is called again after the queue's callback_retry_s,
+// up to its callback_attempts calls (unset: acd.callback_retry_s /
+// acd.callback_attempts); then the callback is reported failed.
 //
 // Threads: control thread only.
 #include <algorithm>
@@ -151,7 +152,15 @@ void AcdService::callbackUnanswered(const std::string& ixId, const std::string& 
   nlohmann::json data = {{"interaction_id", ixId},     {"queue_id", cb.queueId}, {"agent_id", cb.agentId},
                          {"customer", {{"number", cb.number}}}, {"cause", cause}, {"attempt", cb.attempts}};
   cb.agentId.clear();
-  if (cb.attempts >= callbackAttempts_) {
+  // The queue's own retry settings, else the global ones.
+  int attempts = callbackAttempts_;
+  int64_t retryUs = callbackRetryUs_;
+  if (auto q = queues_.find(cb.queueId); q != queues_.end()) {
+    if (q->second.callbackAttempts) attempts = *q->second.callbackAttempts;
+    if (q->second.callbackRetryS) retryUs = int64_t{*q->second.callbackRetryS} * 1'000'000;
+  }
+  data["attempts"] = attempts;
+  if (cb.attempts >= attempts) {
     data["state"] = "failed";
     publish("interaction.callback", std::move(data), queueDepartment(cb.queueId));
     log_->info("callback {} to {} given up after {} calls ({})", ixId, cb.number, cb.attempts, cause);
@@ -159,9 +168,9 @@ void AcdService::callbackUnanswered(const std::string& ixId, const std::string& 
     return;
   }
   data["state"] = "retry";
-  data["retry_in_s"] = callbackRetryUs_ / 1'000'000;
+  data["retry_in_s"] = retryUs / 1'000'000;
   publish("interaction.callback", std::move(data), queueDepartment(cb.queueId));
-  cb.retryAtMono = monoNow(ctx_.clock) + callbackRetryUs_;
+  cb.retryAtMono = monoNow(ctx_.clock) + retryUs;
 }
 
 void AcdService::pollCallbacks() {
@@ -240,11 +249,32 @@ core::Result<nlohmann::json> AcdService::muteNow(const CtiAction& a) {
 // ---- hand-over ----
 
 void AcdService::handOverToFlow(const std::string& callId, const std::string& flowId) {
-  // A DID call overflowing to a flow: the call leaves the ACD and the flow
-  // takes it as if it had just arrived (AppRouter::handOver).
+  // A call overflowing to a flow: the call leaves the ACD and the flow takes
+  // it as if it had just arrived (AppRouter::handOver). A call from an IVR
+  // flow: that flow forgets it first (QueueOutcome::HandedOver), never from
+  // inside its own enqueueCall().
+  if (inEnqueueCall_ && ctx_.control) {
+    ctx_.control->post([this, callId, flowId] {
+      handOverToFlow(callId, flowId);
+      runDeferred();
+    });
+    return;
+  }
   auto it = calls_.find(callId);
   if (it == calls_.end()) return;
+  VoiceCall c = std::move(it->second);
   calls_.erase(it);
+  releaseConsulted(c);
+  for (uint64_t s : c.supervisions) {
+    (void)ctx_.calls->stopSupervising(s);
+    supervisions_.erase(s);
+  }
+  if (c.done) {
+    QueueOutcome o;
+    o.kind = QueueOutcome::Kind::HandedOver;
+    o.detail = "overflow:flow:" + flowId;
+    c.done(o);
+  }
   if (!ctx_.router || !ctx_.router->handOver(callId, "flow", flowId)) {
     log_->warn("call {}: overflow flow {} did not take the call", callId, flowId);
     (void)ctx_.calls->hangup(callId, "failed", 480);

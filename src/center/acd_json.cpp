@@ -105,6 +105,8 @@ json toJson(const QueueSettings& q) {
           {"ring_timeout_s", q.ringTimeoutS},
           {"announce_every_s", q.announceEveryS},
           {"callback_offer_wait_s", q.callbackOfferWaitS},
+          {"callback_retry_s", q.callbackRetryS ? json(*q.callbackRetryS) : json(nullptr)},
+          {"callback_attempts", q.callbackAttempts ? json(*q.callbackAttempts) : json(nullptr)},
           {"join_empty", q.joinEmpty},
           {"leave_empty", q.leaveEmpty},
           {"moh", q.moh},
@@ -117,7 +119,8 @@ core::Result<void> applyQueueJson(const json& body, QueueSettings& q) {
   static const std::vector<std::string> known = {
       "id",          "name",       "department_id", "strategy",       "skills",           "max_wait_s",
       "max_length",  "overflow",   "service_level_s", "wrap_up_s",    "ring_timeout_s",   "announce_every_s",
-      "callback_offer_wait_s", "join_empty", "leave_empty", "moh", "created_at", "updated_at"};
+      "callback_offer_wait_s", "callback_retry_s", "callback_attempts", "join_empty", "leave_empty", "moh",
+      "created_at", "updated_at"};
   for (const auto& it : body.items())
     if (std::find(known.begin(), known.end(), it.key()) == known.end())
       return core::makeError("unknown_field", "unknown field \"" + it.key() + "\"");
@@ -164,6 +167,26 @@ core::Result<void> applyQueueJson(const json& body, QueueSettings& q) {
     if (!body.contains(k.key)) continue;
     auto v = intField(body, k.key, k.min, k.max);
     if (!v) return v.error();
+    *k.dst = *v;
+  }
+  // Per-queue callback retries: an integer, or null for the global acd.* default
+  // (same bounds as the config keys).
+  struct OptKey {
+    const char* key;
+    std::optional<int>* dst;
+    int min;
+    int max;
+  };
+  for (const OptKey& k : {OptKey{"callback_retry_s", &q.callbackRetryS, 1, 86400},
+                          OptKey{"callback_attempts", &q.callbackAttempts, 1, 10}}) {
+    if (!body.contains(k.key)) continue;
+    if (body[k.key].is_null()) {
+      k.dst->reset();
+      continue;
+    }
+    auto v = intField(body, k.key, k.min, k.max);
+    if (!v) return bad(k.key, "must be null (the global default) or an integer between " + std::to_string(k.min) +
+                                  " and " + std::to_string(k.max));
     *k.dst = *v;
   }
   if (body.contains("overflow")) {

@@ -32,6 +32,10 @@ struct QueueSettings {
   int ringTimeoutS = 20;
   int announceEveryS = 0;        // 0 = no position/estimated-wait announcements
   int callbackOfferWaitS = 0;    // offer a callback when the estimated wait reaches this; 0 = never
+  // An unanswered callback is called again after callbackRetryS, up to
+  // callbackAttempts calls; unset = acd.callback_retry_s / acd.callback_attempts.
+  std::optional<int> callbackRetryS;
+  std::optional<int> callbackAttempts;
   bool joinEmpty = true;         // false: callers are refused when no member is ready (→ overflow)
   bool leaveEmpty = false;       // true: waiting callers leave when no member is ready (→ overflow)
   std::string moh;               // "tone:<name>" or a sound file path; "" = acd.default_moh

@@ -75,6 +75,7 @@ AcdService::AcdService(CenterContext& ctx)
 }
 
 AcdService::~AcdService() {
+  callEvents_.reset();
   // The Acd cancels its timers in its destructor; it must go before timers_.
   acd_.reset();
   writer_.stop();
@@ -143,6 +144,7 @@ void AcdService::attach() {
   initialQueues_.clear();
   initialMembers_.clear();
   initialAgents_.clear();
+  watchSwitchCalls();
   if (ctx_.router) ctx_.router->addTarget("queue", [this](const call::AppCallInfo& info) { return startFromDid(info); });
   if (!originator_ && ctx_.telephony) {
     call::TelephonyService* tel = ctx_.telephony;
@@ -177,7 +179,10 @@ void AcdService::tick() {
   runDeferred();
 }
 
-void AcdService::stop() { writer_.flush(); }
+void AcdService::stop() {
+  callEvents_.reset();
+  writer_.flush();
+}
 
 void AcdService::runDeferred() {
   if (runningDeferred_) return;
@@ -395,7 +400,15 @@ core::Result<std::string> AcdService::dial(const std::string& agentId, const std
   auto f = ctx_.telephony->originate(*device, number);
   if (f.wait_for(controlTimeout_) != std::future_status::ready)
     return unavailable("the control thread did not answer in time");
-  return f.get();
+  auto id = f.get();
+  // His own outbound call: no queue call for him until it ends (a call that
+  // is over already is remembered by onSwitchCall and not marked).
+  if (id && ctx_.control)
+    ctx_.control->post([this, agentId, callId = *id] {
+      markOtherCall(agentId, callId);
+      runDeferred();
+    });
+  return id;
 }
 
 core::Result<InteractionView> AcdService::findInteraction(const std::string& interactionId) {

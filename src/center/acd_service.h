@@ -187,6 +187,8 @@ class AcdService final : public CenterService,
     uint64_t consultId = 0;
     bool consultAnswered = false;
     bool conference = false;
+    std::string consultAgent;  // the consulted agent marked busy elsewhere (released once)
+    std::string consultWork;
     uint64_t transferConnectId = 0;  // blind transfer / overflow to a number or extension (handOff)
     std::string pendingTransfer;     // handOff connect waiting for the agent's leg to go
     call::ConnectRequest::Kind pendingTransferKind = call::ConnectRequest::Kind::Extension;
@@ -263,6 +265,14 @@ class AcdService final : public CenterService,
   void pollCallbacks();
   void handOverToFlow(const std::string& callId, const std::string& flowId);
 
+  // acd_elsewhere.cpp: agents on calls the ACD did not offer
+  std::string agentOnDevice(const std::string& device) const;
+  void markConsulted(VoiceCall& c, const std::string& agentId);
+  void releaseConsulted(VoiceCall& c);
+  void markOtherCall(const std::string& agentId, const std::string& callId);
+  void onSwitchCall(const std::string& type, const std::string& callId, const std::vector<std::string>& numbers);
+  void watchSwitchCalls();
+
   // acd::AcdListener (acd_voice.cpp, acd_events.cpp)
   void onOffer(const acd::Interaction& ix, acd::AgentRef agent, int64_t ringTimeoutUs) override;
   void onCancelOffer(const acd::Interaction& ix, acd::AgentRef agent, acd::CancelReason why) override;
@@ -330,6 +340,11 @@ class AcdService final : public CenterService,
   std::map<std::string, std::pair<std::string, std::string>> suppressedOffers_;  // ix -> (agent, device)
   std::map<std::string, nlohmann::json> suppressedOfferEvents_;  // ix -> its held-back interaction.offered
   uint64_t nextPlayId_ = 1;
+  // Calls outside the ACD (acd_elsewhere.cpp): call id -> agents marked busy on it.
+  std::unique_ptr<core::EventBus::Subscription> callEvents_;
+  std::unordered_map<std::string, std::vector<std::string>> otherCalls_;
+  std::deque<std::string> recentEnded_;
+  std::set<std::string> recentEndedSet_;
   int64_t lastAgentStatsMono_ = 0;
   int lastDay_ = -1;
   Originator originator_;

@@ -367,6 +367,7 @@ void AcdService::onConnectResult(const std::string& callId, uint64_t connectId, 
       data["state"] = "connected";
     } else {
       c->consultId = 0;
+      releaseConsulted(*c);
       data["state"] = "failed";
       data["cause"] = result.cause;
     }
@@ -464,6 +465,7 @@ void AcdService::onConnectedPartyGone(const std::string& callId, uint64_t connec
     c->consultId = 0;
     c->consultAnswered = false;
     c->conference = false;
+    releaseConsulted(*c);
   } else if (c->phase == VoiceCall::Phase::Connected && connectId == c->agentConnectId) {
     if (c->conference && c->consultId != 0) {
       // The agent left the conference: the customer stays with the third party.
@@ -504,6 +506,7 @@ void AcdService::finishCall(const std::string& callId, const QueueOutcome& outco
   if (it == calls_.end()) return;
   VoiceCall c = std::move(it->second);
   calls_.erase(it);
+  releaseConsulted(c);
   if (!c.interactionId.empty()) {
     auto ix = ixCalls_.find(c.interactionId);
     if (ix != ixCalls_.end() && ix->second == callId) ixCalls_.erase(ix);
@@ -596,11 +599,12 @@ void AcdService::onOverflow(const acd::Interaction& ix, const acd::OverflowTarge
         o.detail = std::string(acd::toString(why));
         break;
     }
-    if (cc->done) {
-      finishCall(callId, o, false);
-    } else if (target.kind == acd::OverflowKind::Flow && !target.value.empty()) {
-      // Straight from a DID: the flow takes the call over (hand-over).
+    if (target.kind == acd::OverflowKind::Flow && !target.value.empty()) {
+      // Whatever the origin (a DID, an IVR flow): the overflow flow takes the
+      // call over (hand-over); an IVR that queued it forgets it first.
       handOverToFlow(callId, target.value);
+    } else if (cc->done) {
+      finishCall(callId, o, false);
     } else {
       // Straight from a DID there is no flow to go back to: say sorry, hang up.
       cc->phase = VoiceCall::Phase::Gone;

@@ -52,6 +52,10 @@ bool AppRouter::handOver(const std::string& callId, const std::string& targetTyp
 }
 
 bool AppRouter::onAppCall(const call::AppCallInfo& info) {
+  if (!accepting_) {
+    log_->info("call {}: refused, the contact center is stopping", info.callId);
+    return false;
+  }
   auto s = starters_.find(info.targetType);
   if (s == starters_.end()) {
     log_->warn("call {}: no service serves target type '{}'", info.callId, info.targetType);

@@ -71,6 +71,11 @@ class AppRouter final : public call::CallAppListener {
   /// more callbacks. False when there is no such target type or the starter
   /// refuses (then nobody owns the call: the caller of handOver decides).
   bool handOver(const std::string& callId, const std::string& targetType, const std::string& target);
+  /// Shutdown, phase 1 (ContactCenter::drain): false = new app calls are
+  /// refused (onAppCall answers false) while the calls in progress, their
+  /// hand-overs and adoptions go on. Control thread.
+  void setAccepting(bool on) { accepting_ = on; }
+  bool accepting() const { return accepting_; }
   /// What the switch said when the call arrived; null once it ended.
   const call::AppCallInfo* info(const std::string& callId) const;
   std::size_t liveCalls() const { return calls_.size(); }
@@ -101,6 +106,7 @@ class AppRouter final : public call::CallAppListener {
   std::vector<RecordingHook> recordingHooks_;
   std::vector<SupervisionHook> supervisionHooks_;
   std::shared_ptr<spdlog::logger> log_;
+  bool accepting_ = true;
 };
 
 }  // namespace hujiao::center

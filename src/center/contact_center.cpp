@@ -1,5 +1,7 @@
 #include "center/contact_center.h"
 
+#include <future>
+
 #include "call/telephony_service.h"
 #include "center/acd_service.h"
 #include "center/ivr_service.h"
@@ -49,6 +51,24 @@ void ContactCenter::attach(call::TelephonyService& tel) {
         acd_->tick();
         ivr_->tick();
       });
+}
+
+bool ContactCenter::drain(std::chrono::milliseconds timeout) {
+  bool answered = true;
+  if (ctx_.control) {
+    auto done = std::make_shared<std::promise<void>>();
+    auto f = done->get_future();
+    ctx_.control->post([this, done] {
+      router_.setAccepting(false);
+      done->set_value();
+    });
+    answered = f.wait_for(timeout) == std::future_status::ready;
+  } else {
+    router_.setAccepting(false);  // no control thread: nobody else touches the router
+  }
+  acd_->writer().flush();
+  ivr_->flushWrites();
+  return answered;
 }
 
 void ContactCenter::stop() {

@@ -5,6 +5,7 @@
 //
 // Threads: construct, attach() and stop() on the main thread; the services'
 // live work runs on the control thread.
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -38,7 +39,16 @@ class ContactCenter {
 
   /// Main thread, before tel.start(): the services get the control thread.
   void attach(call::TelephonyService& tel);
-  /// Main thread, after the telephony service stopped.
+  /// Shutdown in two phases (main thread):
+  /// 1. drain(), while telephony still runs: the router takes no new app
+  ///    call (asked on the control thread, waiting up to `timeout`), then the
+  ///    ACD and IVR writers store what is queued (some of it calls the
+  ///    telephony facade, e.g. the demo DIDs). Calls in progress go on.
+  /// 2. stop(), after the telephony service stopped: release (flush and stop
+  ///    the writers, the report feed, open recordings). Without drain() first,
+  ///    stop() alone still releases everything.
+  /// False when the control thread did not answer in time (phase 1 goes on).
+  bool drain(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
   void stop();
 
   IvrService& ivr() { return *ivr_; }

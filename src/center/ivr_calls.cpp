@@ -46,6 +46,8 @@ struct IvrCalls::Call {
   bool answered = false;
   bool early = false;
   bool pathStored = false;
+  bool handedOver = false;        // the queue overflowed into another flow
+  nlohmann::json before;          // earlier flows' paths of this call (hand-over), oldest first
   // Transfer out (connect with handOff).
   uint64_t connectId = 0;
   // Voicemail.
@@ -91,6 +93,10 @@ bool IvrCalls::start(const call::AppCallInfo& info, std::shared_ptr<const ivr::F
   sd.notices = d_.notices;
   sd.flows = d_.flows;
   c->session = std::make_unique<ivr::IvrSession>(std::move(flow), std::move(sc), sd);
+  if (auto h = handedOverPaths_.find(info.callId); h != handedOverPaths_.end()) {
+    c->before = std::move(h->second);
+    handedOverPaths_.erase(h);
+  }
   Call& ref = *c;
   byKey_[c->key] = c.get();
   calls_[info.callId] = std::move(c);
@@ -301,6 +307,13 @@ void IvrCalls::enqueue(Call& c, const ivr::action::EnqueueToQueue& q) {
         call.gone = true;
         feed(call, ivr::event::Hangup{});
         break;
+      case OK::HandedOver:
+        // The overflow flow takes the live call: this session only records
+        // its path and goes (no hang-up), before the new one starts.
+        call.gone = true;
+        call.handedOver = true;
+        feed(call, ivr::event::QueueResult{K::HandedOver, "", o.detail});
+        break;
       case OK::AgentHungUp:
       case OK::Failed:
       case OK::Timeout:
@@ -397,6 +410,15 @@ void IvrCalls::finishIfDone(Call& c) {
   if (c.pathStored || !c.session->finished()) return;
   c.pathStored = true;
   nlohmann::json path = c.session->pathJson();
+  if (c.handedOver) {
+    // The next flow's session picks it up (start()) and stores it with its own.
+    nlohmann::json earlier = c.before.is_array() ? c.before : nlohmann::json::array();
+    earlier.push_back(path);
+    if (handedOverPaths_.size() >= 1024) handedOverPaths_.clear();  // hand-overs that never started
+    handedOverPaths_[c.info.callId] = std::move(earlier);
+  } else if (c.before.is_array() && !c.before.empty()) {
+    path["before"] = c.before;
+  }
   PathRow row;
   row.callId = c.info.callId;
   row.flowId = path.value("flow_id", c.session->flow().id);

@@ -112,6 +112,9 @@ class IvrCalls final : public AppCallHandler {
   uint64_t nextKey_ = 1;
   std::unordered_map<std::string, std::unique_ptr<Call>> calls_;
   std::unordered_map<uint64_t, Call*> byKey_;
+  // Paths of calls handed over to another flow (queue overflow), until that
+  // flow's session starts: call id -> paths, oldest first.
+  std::unordered_map<std::string, nlohmann::json> handedOverPaths_;
 
   // HTTP replies from the worker threads, fed on the next tick.
   std::shared_ptr<std::mutex> inboxMu_ = std::make_shared<std::mutex>();

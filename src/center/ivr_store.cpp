@@ -302,8 +302,12 @@ core::Result<void> IvrStore::insertSurvey(const SurveyRow& s) {
 
 core::Result<void> IvrStore::insertPath(const PathRow& p) {
   auto n = db_.exec(
+      // A call handed over from one flow to another (queue overflow) has one
+      // row: the last flow's, whose path carries the earlier walks ("before").
       "INSERT INTO ivr_paths (call_id, flow_id, version, exit_reason, reached_agent, caller, called, started_us, "
-      "ended_us, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      "ended_us, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (call_id) DO UPDATE SET "
+      "flow_id = excluded.flow_id, version = excluded.version, exit_reason = excluded.exit_reason, "
+      "reached_agent = excluded.reached_agent, ended_us = excluded.ended_us, path = excluded.path",
       {p.callId, p.flowId, int64_t{p.version}, p.exitReason, int64_t{p.reachedAgent}, p.caller, p.called, p.startedUs,
        p.endedUs, p.path});
   if (!n) return n.error();

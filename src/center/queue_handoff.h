@@ -33,7 +33,9 @@ struct QueueOutcome {
     AgentHungUp,  // the agent left first; the caller is back with the IVR
     Failed,       // could not queue or overflowed to "flow"; detail says why; back with the IVR
     Timeout,      // max wait reached with no overflow target; back with the IVR
-    CallerHungUp  // the caller left (waiting or talking); the call is gone
+    CallerHungUp,  // the caller left (waiting or talking); the call is gone
+    HandedOver     // the queue overflowed into a flow, which owns the call now (AppRouter::handOver):
+                   // forget the call without hanging up; detail "overflow:flow:<id>"
   };
   Kind kind = Kind::Failed;
   std::string agentId;

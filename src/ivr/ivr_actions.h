@@ -149,7 +149,9 @@ struct HttpResult {
   int64_t elapsedMs = 0;
 };
 struct QueueResult {
-  enum class Kind { Connected, AgentHungUp, Failed, Timeout };
+  // HandedOver: the queue overflowed into another flow, which takes the call
+  // over (AppRouter::handOver); this session ends without hanging up.
+  enum class Kind { Connected, AgentHungUp, Failed, Timeout, HandedOver };
   Kind kind = Kind::Failed;
   std::string agent;   // Connected: who answered
   std::string detail;  // Failed: why (e.g. "no_agents", "queue_closed")

@@ -181,6 +181,13 @@ void IvrSession::onQueueResult(const event::QueueResult& r) {
     path_.detail("outcome", "connected");
     return;
   }
+  if (state_ == State::Queue && r.kind == K::HandedOver) {
+    // The queue's overflow flow has the call now: this walk ends here.
+    path_.detail("outcome", "overflow");
+    if (!r.detail.empty()) path_.detail("queue_detail", r.detail);
+    finish("overflow", r.detail);
+    return;
+  }
   if (state_ == State::Queue && (r.kind == K::Failed || r.kind == K::Timeout)) {
     path_.detail("outcome", r.kind == K::Failed ? "failed" : "timeout");
     if (!r.detail.empty()) path_.detail("queue_detail", r.detail);

@@ -9,6 +9,7 @@
 //   queued         the caller hung up while waiting in an ACD queue
 //   agent          an agent answered (whatever happened afterwards)
 //   transferred    transferred to an extension or external number
+//   overflow       the queue overflowed into another flow, which took the call over
 //   voicemail      a voicemail was recorded
 //   error          the flow could not go on (e.g. a transfer to an unknown flow)
 //   runaway        the max node visits guard stopped the call

@@ -79,12 +79,18 @@ def test_agent_states_scope_and_events(daemon, ids):
     assert s == 404, r
     s, _, r = act(daemon, me, "force_logout", token=sup)
     assert s == 200 and r["state"] == "logged_out", r
-    # Every change is stored with its time.
-    s, _, hist = daemon.api("GET", f"/api/v1/agents/{me}/states")
-    assert s == 200
+    # Every change is stored with its time (written off the control thread in
+    # batches: the last one may land a moment after the action answered).
+    want = [("not_ready", "login"), ("not_ready", "lunch"), ("ready", None), ("not_ready", "meeting"),
+            ("logged_out", None)]
+
+    def stored():
+        s, _, h = daemon.api("GET", f"/api/v1/agents/{me}/states")
+        assert s == 200
+        return h if len(h["items"]) >= len(want) else None
+    hist = wait_until(stored, 5, "the state history to be stored")
     states = [(h["state"], h["reason"]) for h in hist["items"]]
-    assert states == [("not_ready", "login"), ("not_ready", "lunch"), ("ready", None), ("not_ready", "meeting"),
-                      ("logged_out", None)], states
+    assert states == want, states
     assert all(h["at"] for h in hist["items"])
 
 
@@ -103,6 +109,20 @@ def test_queue_crud_members_and_stats(daemon, ids):
     assert s == 200 and r["ring_timeout_s"] == 12 and r["leave_empty"] is True and r["wrap_up_s"] == 10, r
     s, _, r = daemon.api("PATCH", "/api/v1/queues/sales", {"ring_timeout_s": 0})
     assert s == 400, r
+    assert r.get("error") and "ring_timeout_s" in r["error"]["message"], r
+    # Per-queue callback retries: null = the global acd.callback_retry_s / acd.callback_attempts.
+    s, _, r = daemon.api("GET", "/api/v1/queues/sales")
+    assert s == 200 and r["callback_retry_s"] is None and r["callback_attempts"] is None, r
+    s, _, r = daemon.api("PATCH", "/api/v1/queues/sales", {"callback_retry_s": 30, "callback_attempts": 5})
+    assert s == 200 and r["callback_retry_s"] == 30 and r["callback_attempts"] == 5, r
+    for bad in ({"callback_retry_s": 0}, {"callback_attempts": 11}, {"callback_attempts": "two"}):
+        s, _, r = daemon.api("PATCH", "/api/v1/queues/sales", bad)
+        assert s == 400 and r["error"]["code"] in ("invalid_field", "invalid_request"), (bad, r)
+        assert next(iter(bad)) in r["error"]["message"], (bad, r)
+    s, _, r = daemon.api("GET", "/api/v1/queues/sales")
+    assert r["callback_retry_s"] == 30 and r["callback_attempts"] == 5, r  # the bad ones changed nothing
+    s, _, r = daemon.api("PATCH", "/api/v1/queues/sales", {"callback_retry_s": None})
+    assert s == 200 and r["callback_retry_s"] is None and r["callback_attempts"] == 5, r
     s, _, r = daemon.api("PUT", f"/api/v1/queues/sales/members/{ids['agent1002']}", {"level": 1, "position": 0})
     assert s == 200 and r["level"] == 1, r
     s, _, r = daemon.api("PUT", f"/api/v1/queues/sales/members/{ids['supervisor1']}", {"level": 0})

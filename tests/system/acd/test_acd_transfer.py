@@ -212,10 +212,6 @@ def test_transfer_to_agent_events_name_only_the_target(daemon, dept, events):
         main.close()
 
 
-@pytest.mark.xfail(strict=True, reason="an agent consulted by another (CTI consult, target_type agent) stays 'ready' "
-                   "in the routing core and is offered queue calls on top of the consultation; src/acd has no way "
-                   "to mark an agent busy with a call that is not an ACD offer (acd.h), so "
-                   "src/center/acd_actions.cpp consult() cannot reserve him")
 def test_a_consulted_agent_gets_no_queue_call_meanwhile(daemon, dept, events):
     main = Lab(daemon, dept, 7, "linear", {"a": {}, "b": {}})
     try:
@@ -234,5 +230,40 @@ def test_a_consulted_agent_gets_no_queue_call_meanwhile(daemon, dept, events):
         now = [i for i in interactions(daemon, queue_id=main.queue) if i["id"] == waiting["id"]][0]
         assert now["state"] == "waiting", now  # b is talking to a: nobody is free
         assert b.requests("INVITE") == 1, "b's phone got a queue call during the consultation"
+        assert agent_state(daemon, b.id)[0] == "busy", agent_state(daemon, b.id)  # on a non-ACD call
+        # The consultation ends: b is free again and gets the waiting call (no wrap-up first).
+        s, _, r = act(daemon, a.id, "consult_cancel", {"interaction_id": ix["id"]})
+        assert s == 200, r
+        events.wait("interaction.offered", interaction_id=waiting["id"], agent_id=b.id)
+        wait_until(lambda: b.requests("INVITE") >= 2, 10, "the waiting call to ring b")
+    finally:
+        main.close()
+
+
+def test_an_agent_dialling_out_and_the_agent_he_calls_get_no_queue_call_meanwhile(daemon, dept, events):
+    main = Lab(daemon, dept, 8, "linear", {"a": {}, "b": {}})
+    try:
+        a, b = main.phones["a"], main.phones["b"]
+        main.ready("a", "b")
+        # a dials b's extension: a's own outbound call (CTI dial), and a direct
+        # extension call for b (seen on the EventBus).
+        s, _, r = act(daemon, a.id, "dial", {"number": b.ext})
+        assert s == 202, r
+        call_id = r["call_id"]
+        wait_until(lambda: agent_state(daemon, a.id)[0] == "busy" and agent_state(daemon, b.id)[0] == "busy", 10,
+                   "both agents to be busy on the non-ACD call")
+        wait_until(lambda: b.requests("INVITE") == 1, 10, "b's phone to ring")
+        line = CallerLine(daemon, main.did, main.callers[0], rtp=False)
+        main.lines.append(line)
+        waiting = wait_until(lambda: interactions(daemon, queue_id=main.queue), 10, "the queue call")[0]
+        time.sleep(1.0)
+        now = [i for i in interactions(daemon, queue_id=main.queue) if i["id"] == waiting["id"]][0]
+        assert now["state"] == "waiting", now  # both are on the phone
+        assert a.requests("INVITE") == 1 and b.requests("INVITE") == 1, "a queue call rang a busy agent"
+        # The call ends: both are ready again (no wrap-up) and the waiting call is offered.
+        hang_up_call(daemon, call_id)
+        offered = events.wait("interaction.offered", interaction_id=waiting["id"])
+        assert offered["agent_id"] in (a.id, b.id), offered
+        assert agent_state(daemon, offered["agent_id"])[0] in ("reserved", "busy")
     finally:
         main.close()

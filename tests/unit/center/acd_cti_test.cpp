@@ -293,6 +293,26 @@ TEST_F(AcdCtiTest, SupervisorListenWhisperBargeAndStop) {
   EXPECT_EQ(acd_->actNow(s).error().code, "invalid_state");
 }
 
+TEST_F(AcdCtiTest, SupervisingAMutedAgentIsRefusedUpFront) {
+  const std::string ix = connectedCall();
+  CtiAction m = action("mute", "u1", ix);
+  m.on = true;
+  ASSERT_TRUE(acd_->muteNow(m));
+  CtiAction s;
+  s.kind = "listen";
+  s.agentId = "u1";
+  s.device = "1005";
+  auto r = acd_->actNow(s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "invalid_state");
+  EXPECT_NE(r.error().message.find("muted"), std::string::npos) << r.error().message;
+  EXPECT_TRUE(calls_.supervisions.empty());  // the supervisor's phone never rang
+  m.on = false;
+  ASSERT_TRUE(acd_->muteNow(m));
+  ASSERT_TRUE(acd_->actNow(s));
+  EXPECT_EQ(calls_.supervisions.size(), 1u);
+}
+
 TEST_F(AcdCtiTest, ForceReleaseHangsUpTheCall) {
   const std::string ix = connectedCall();
   CtiAction f;
@@ -356,6 +376,24 @@ TEST(AcdJson, QueueRoundTripAndValidation) {
   EXPECT_EQ(applyQueueJson({{"strategy", "fastest"}}, q).error().code, "invalid_field");
   EXPECT_EQ(applyQueueJson({{"max_wait_s", -1}}, q).error().code, "invalid_field");
   EXPECT_EQ(applyQueueJson({{"colour", "red"}}, q).error().code, "unknown_field");
+  // Per-queue callback retries: null = the global acd.* default.
+  EXPECT_TRUE(toJson(q)["callback_retry_s"].is_null());
+  ASSERT_TRUE(applyQueueJson({{"callback_retry_s", 45}, {"callback_attempts", 4}}, q));
+  EXPECT_EQ(q.callbackRetryS, 45);
+  EXPECT_EQ(q.callbackAttempts, 4);
+  EXPECT_EQ(toJson(q)["callback_retry_s"], 45);
+  EXPECT_EQ(toJson(q)["callback_attempts"], 4);
+  auto badRetry = applyQueueJson({{"callback_retry_s", 0}}, q);
+  ASSERT_FALSE(badRetry);
+  EXPECT_EQ(badRetry.error().code, "invalid_field");
+  EXPECT_NE(badRetry.error().message.find("callback_retry_s"), std::string::npos) << badRetry.error().message;
+  EXPECT_NE(badRetry.error().message.find("between 1 and 86400"), std::string::npos) << badRetry.error().message;
+  EXPECT_EQ(applyQueueJson({{"callback_attempts", 11}}, q).error().code, "invalid_field");
+  EXPECT_EQ(applyQueueJson({{"callback_attempts", "3"}}, q).error().code, "invalid_field");
+  EXPECT_EQ(q.callbackAttempts, 4);  // a bad value changes nothing
+  ASSERT_TRUE(applyQueueJson({{"callback_retry_s", nullptr}, {"callback_attempts", nullptr}}, q));
+  EXPECT_FALSE(q.callbackRetryS.has_value());
+  EXPECT_FALSE(q.callbackAttempts.has_value());
   QueueSettings bad = q;
   bad.overflowType = "queue";
   bad.overflowTarget.clear();

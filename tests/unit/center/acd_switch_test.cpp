@@ -164,6 +164,52 @@ TEST_F(CallbackTest, UnansweredCallbackFreesTheAgentAndIsRetriedThenGivenUp) {
   EXPECT_TRUE(acd_->interactionsNow().empty());
 }
 
+TEST_F(CallbackTest, TheQueuesOwnRetrySettingsWinOverTheGlobalOnes) {
+  config_.set("acd.callback_attempts", int64_t{2});
+  config_.set("acd.callback_retry_s", int64_t{30});
+  acceptedCallback();
+  auto q = queue("service");
+  q.callbackOfferWaitS = 60;
+  q.callbackRetryS = 5;
+  q.callbackAttempts = 3;
+  acd_->applyQueue(q);
+  readyAgent("u1");
+  for (size_t n = 1; n <= 2; ++n) {
+    ASSERT_EQ(calls_.originates.size(), n);
+    originateResult(n, false, "no_answer");
+    const core::Event* e = lastEvent("interaction.callback");
+    EXPECT_EQ(e->data["state"], "retry");
+    EXPECT_EQ(e->data["retry_in_s"], 5);
+    EXPECT_EQ(e->data["attempts"], 3);
+    advanceMs(4'000);
+    EXPECT_EQ(calls_.originates.size(), n);  // not before the queue's 5 s
+    advanceMs(1'000);
+  }
+  ASSERT_EQ(calls_.originates.size(), 3u);  // a third call: the queue allows 3, the global 2
+  originateResult(3, false, "busy");
+  EXPECT_EQ(lastEvent("interaction.callback")->data["state"], "failed");
+  // Back to null: the global defaults apply again.
+  q.callbackRetryS.reset();
+  q.callbackAttempts.reset();
+  acd_->applyQueue(q);
+  CtiAction pause;
+  pause.kind = "not_ready";
+  pause.agentId = "u1";
+  pause.reason = "break";
+  ASSERT_TRUE(acd_->actNow(pause));  // nobody serving: c2 is offered the callback
+  callIn("c2", "service", "13700000004");
+  router_.onAppDigit("c2", '1', 100);
+  ASSERT_EQ(lastEvent("interaction.callback")->data["state"], "accepted");
+  const auto& [callId, req] = calls_.plays.back();
+  router_.onAppPlaybackDone(callId, req.requestId, "completed");
+  router_.onAppCallEnded("c2", "normal", "system");
+  ASSERT_TRUE(act("ready", "u1"));
+  ASSERT_EQ(calls_.originates.size(), 4u);
+  originateResult(4, false, "no_answer");
+  EXPECT_EQ(lastEvent("interaction.callback")->data["retry_in_s"], 30);
+  EXPECT_EQ(lastEvent("interaction.callback")->data["attempts"], 2);
+}
+
 TEST_F(CallbackTest, InternalNumberFallsBackToTheDialPlanWhenNoExtension) {
   acceptedCallback();
   calls_.originateError = 1;  // not an extension
@@ -254,6 +300,41 @@ TEST_F(AcdServiceTest, DidCallOverflowingToAFlowIsHandedToTheFlow) {
   const size_t plays = calls_.plays.size();
   router_.onAppPlaybackDone("c1", 999, "completed");
   EXPECT_EQ(calls_.plays.size(), plays);
+}
+
+TEST_F(AcdServiceTest, IvrCallOverflowingToAFlowIsHandedToThatFlowToo) {
+  start();
+  std::vector<std::string> seen;  // in order: flow starts and IVR outcomes
+  router_.addTarget("flow", [&](const call::AppCallInfo& info) {
+    seen.push_back("start:" + info.target);
+    router_.own(info.callId, nullptr);
+    return true;
+  });
+  auto q = queue("service");
+  q.maxWaitS = 2;
+  q.overflowType = "flow";
+  q.overflowTarget = "after-hours";
+  acd_->applyQueue(q);
+  call::AppCallInfo info;
+  info.callId = "c1";
+  info.targetType = "flow";
+  info.target = "front";
+  info.callerNumber = "13900000002";
+  ASSERT_TRUE(router_.onAppCall(info));
+  QueueEntry e;
+  e.callId = "c1";
+  e.queueId = "service";
+  ASSERT_TRUE(acd_->enqueueCall(e, [&](const QueueOutcome& o) {
+    seen.push_back("outcome:" + std::to_string(static_cast<int>(o.kind)) + ":" + o.detail);
+  }));
+  advanceMs(2000);
+  // The IVR hears first that the call is handed over (and forgets it), then the overflow flow starts.
+  const std::string handedOver = std::to_string(static_cast<int>(QueueOutcome::Kind::HandedOver));
+  EXPECT_EQ(seen, (std::vector<std::string>{"start:front", "outcome:" + handedOver + ":overflow:flow:after-hours",
+                                            "start:after-hours"}));
+  EXPECT_FALSE(calls_.hungUpCall("c1"));
+  EXPECT_TRUE(acd_->interactionsNow().empty());
+  EXPECT_NE(router_.info("c1"), nullptr);
 }
 
 TEST_F(AcdServiceTest, HandOverToAMissingFlowEndsTheCall) {

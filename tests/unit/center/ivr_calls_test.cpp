@@ -313,6 +313,31 @@ TEST_F(IvrCallsTest, QueueHandsTheCallToTheAcdAndTakesItBackForTheSurvey) {
   EXPECT_TRUE(sink_.paths[0].reachedAgent);
 }
 
+TEST_F(IvrCallsTest, QueueOverflowHandsTheCallToAnotherFlowKeepingThePath) {
+  publish(kQueueFlow);
+  publish(kMenuFlow);
+  ASSERT_TRUE(call("q"));
+  router_.own("c1", nullptr);  // the ACD owns it while queued
+  queues_.done({QueueOutcome::Kind::HandedOver, "", "overflow:flow:menu"});
+  // This flow's walk ends without hanging up; its path is stored with exit "overflow".
+  EXPECT_EQ(cc_.named("hangup").size(), 0u);
+  ASSERT_EQ(sink_.paths.size(), 1u);
+  EXPECT_EQ(sink_.paths[0].flowId, "q");
+  EXPECT_EQ(sink_.paths[0].exitReason, "overflow");
+  EXPECT_EQ(router_.owner("c1"), nullptr);  // the IVR did not take it back
+  // What AcdService does next: the overflow flow takes the live call.
+  ASSERT_TRUE(router_.handOver("c1", "flow", "menu"));
+  EXPECT_EQ(router_.owner("c1"), calls_.get());
+  router_.onAppCallEnded("c1", "normal", "caller");
+  ASSERT_EQ(sink_.paths.size(), 2u);
+  EXPECT_EQ(sink_.paths[1].flowId, "menu");
+  auto path = nlohmann::json::parse(sink_.paths[1].path);
+  ASSERT_TRUE(path["before"].is_array());
+  ASSERT_EQ(path["before"].size(), 1u);
+  EXPECT_EQ(path["before"][0]["flow_id"], "q");
+  EXPECT_EQ(path["before"][0]["exit"]["reason"], "overflow");
+}
+
 TEST_F(IvrCallsTest, CallerLeavingTheQueueEndsTheSession) {
   publish(kQueueFlow);
   ASSERT_TRUE(call("q"));

@@ -90,6 +90,19 @@ TEST(IvrSession, QueueFailureGoesToVoicemail) {
   EXPECT_EQ(h.session->pathJson()["steps"][0]["queue_detail"], "no_agents");
 }
 
+TEST(IvrSession, QueueOverflowIntoAnotherFlowEndsThisWalkWithoutHangingUp) {
+  Harness h;
+  h.start(mustFlow(kQueueFlow));
+  h.send(event::QueueResult{event::QueueResult::Kind::HandedOver, "", "overflow:flow:after-hours"});
+  EXPECT_TRUE(h.session->finished());
+  EXPECT_FALSE(has<action::Hangup>(h.last));  // the other flow has the call now
+  EXPECT_FALSE(has<action::RecordVoicemail>(h.last));  // the failure branch does not run
+  EXPECT_EQ(h.exitReason(), "overflow");
+  auto path = h.session->pathJson();
+  EXPECT_EQ(path["steps"][0]["outcome"], "overflow");
+  EXPECT_EQ(path["steps"][0]["queue_detail"], "overflow:flow:after-hours");
+}
+
 TEST(IvrSession, CallerLeavesWhileQueued) {
   Harness h;
   h.start(mustFlow(kQueueFlow));
