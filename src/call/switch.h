@@ -186,7 +186,7 @@ class Switch final : public sip::StackListener, public CallControl {
   void connectAnswered(Call& c, AppConnect& k, Leg& leg, const std::string& sdp);
   void connectFailed(Call& c, AppConnect& k, int sipCode, const std::string& cause);
   void partyGone(Call& c, AppConnect& k, const std::string& cause);
-  void endConnectLegs(Call& c, uint64_t connectId, const Leg* except);
+  void endConnectLegs(Call& c, uint64_t connectId, const Leg* except, bool answeredElsewhere = false);
   void endSupervisors(Call& c);
   void uncountExtension(Call& c, const std::string& ext);
   void uncountTrunk(Call& c, const std::string& trunkId);
@@ -199,6 +199,12 @@ class Switch final : public sip::StackListener, public CallControl {
   core::Result<std::string> headerBlockOf(const std::map<std::string, std::string>& headers, bool autoAnswer);
   void startConnectTimer(Call& c, AppConnect& k, int timeoutMs);
   void lostToOther(Call& c, AppConnect& k);
+  /// The leg whose dialog an RFC 3891 Replaces names (Call-ID and both tags,
+  /// early-only honoured); nullptr with the status to refuse with otherwise.
+  Leg* findReplaced(const sip::SipRequest& r, int& status);
+  /// A phone put its call on hold / took it off (anchored media): the other
+  /// party hears sip.hold_music instead of silence, then the bridge again.
+  void holdMusic(Leg& holder, bool on);
   void originateAnswered(Call& c, AppConnect& k, Leg& leg);
   void originateFailed(Call& c, AppConnect& k, int sipCode, const std::string& cause);
   void dropMuteMix(Call& c);

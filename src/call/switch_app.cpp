@@ -455,7 +455,7 @@ void Switch::lostToOther(Call& c, AppConnect& k) {
   // get a CANCEL (no missed-call entry); the app hears answered_elsewhere.
   timers_.cancel(k.timer);
   k.timer = 0;
-  endConnectLegs(c, k.id, nullptr);
+  endConnectLegs(c, k.id, nullptr, true);
   uncountExtension(c, k.countedExtension);
   uncountTrunk(c, k.countedTrunk);
   ConnectResult res;

@@ -435,7 +435,7 @@ void Switch::connectAnswered(Call& c, AppConnect& k, Leg& leg, const std::string
   k.party = &leg;
   timers_.cancel(k.timer);
   k.timer = 0;
-  endConnectLegs(c, k.id, &leg);
+  endConnectLegs(c, k.id, &leg, true);  // sibling forks (other contacts of the same extension)
   if (k.originate) return originateAnswered(c, k, leg);
   std::vector<std::unique_ptr<AppConnect>> losers;
   if (k.parallel) {
@@ -570,7 +570,7 @@ void Switch::appLegGone(Leg& leg, const std::string& cause) {
   connectFailed(c, *k, code, causeOf(code));
 }
 
-void Switch::endConnectLegs(Call& c, uint64_t connectId, const Leg* except) {
+void Switch::endConnectLegs(Call& c, uint64_t connectId, const Leg* except, bool answeredElsewhere) {
   for (auto& l : c.legs) {
     if (l.get() == except || l->appId != connectId) continue;
     if (l->appRole != Leg::AppRole::Connect && l->appRole != Leg::AppRole::Consult &&
@@ -579,6 +579,7 @@ void Switch::endConnectLegs(Call& c, uint64_t connectId, const Leg* except) {
     }
     if (!ringingOrIdle(*l)) continue;
     l->abandoned = true;
+    l->lostToAnswer = answeredElsewhere;
     endLeg(*l);
   }
 }

@@ -133,6 +133,26 @@ void Switch::handleInvite(const sip::SipRequest& r) {
       caller = who.ext;
     }
   }
+  if (r.hasReplaces) {
+    // RFC 3891, checked after authentication so that strangers cannot probe
+    // our dialogs: Call-ID and both tags must name one of them.
+    int status = 0;
+    if (findReplaced(r, status) != nullptr) {
+      // Taking over a dialog by INVITE (call pickup) is not offered: phones
+      // transfer through REFER, which the switch completes itself.
+      status = 501;
+    }
+    static constexpr std::pair<int, const char*> kPhrases[] = {
+        {400, "Bad Request"}, {481, "Call/Transaction Does Not Exist"}, {486, "Busy Here"},
+        {501, "Not Implemented"}, {603, "Decline"}};
+    const char* phrase = "Failed";
+    for (const auto& [code, text] : kPhrases) {
+      if (code == status) phrase = text;
+    }
+    stack_->respond(r.handle, status, phrase);
+    stack_->release(r.handle);
+    return;
+  }
   const std::string dialed = r.ruriUser.empty() ? r.to.user : r.ruriUser;
   if (!r.body.empty()) {
     if (auto sdp = sip::parseSdp(r.body); !sdp) {
@@ -468,6 +488,7 @@ void Switch::onInviteResponse(Leg& leg, const sip::SipResponse& r) {
       for (auto& other : c.legs) {
         if (other.get() != &leg && (other->state == Leg::State::Calling || other->state == Leg::State::Early)) {
           other->abandoned = true;
+          other->lostToAnswer = true;
           endLeg(*other);
         }
       }
@@ -545,6 +566,7 @@ void Switch::answerCall(Call& c, Leg& leg, const std::string& sdp) {
     if (other.get() == &leg || other.get() == c.in) continue;
     if (other->state == Leg::State::Calling || other->state == Leg::State::Early || other->state == Leg::State::Idle) {
       other->abandoned = true;
+      other->lostToAnswer = true;  // another contact of the callee answered
       endLeg(*other);
     }
   }
@@ -635,7 +657,7 @@ void Switch::endLeg(Leg& leg) {
         stack_->respond(leg.handle.id(), leg.call->sipCode ? leg.call->sipCode : 487, "Request Terminated");
       } else {
         leg.abandoned = true;
-        stack_->cancel(leg.handle.id());
+        stack_->cancel(leg.handle.id(), leg.lostToAnswer ? sip::kReasonAnsweredElsewhere : "");
       }
       leg.state = Leg::State::Ending;
       break;

@@ -29,6 +29,7 @@ struct Switch::Leg {
   int64_t answerUs = 0;
   int64_t endUs = 0;
   bool abandoned = false;     // cancelled or hung up by us; its answers no longer matter
+  bool lostToAnswer = false;  // another fork / parallel connect answered: CANCEL says so (RFC 3326)
   bool gotProvisional = false;
   bool ringing = false;
   // A re-INVITE received on `relayFrom` waits for the answer to our re-INVITE on this leg.

@@ -7,6 +7,7 @@
 #include "call/switch_internal.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "sip/replaces.h"
 #include "sip/sdp.h"
 
 namespace hujiao::call {
@@ -34,13 +35,16 @@ std::string userOf(const std::string& uri) {
 std::string reasonPhrase(int status) {
   switch (status) {
     case 200: return "OK";
+    case 400: return "Bad Request";
     case 404: return "Not Found";
     case 408: return "Request Timeout";
     case 480: return "Temporarily Unavailable";
     case 486: return "Busy Here";
+    case 481: return "Call/Transaction Does Not Exist";
     case 487: return "Request Terminated";
     case 500: return "Server Internal Error";
     case 503: return "Service Unavailable";
+    case 603: return "Decline";
     default: return "Failed";
   }
 }
@@ -92,6 +96,7 @@ void Switch::onReinvite(Leg& leg, const sip::SipRequest& r) {
       stack_->respond(leg.handle.id(), 488, "Not Acceptable Here");
       return;
     }
+    const bool wasHeld = c.onHold;
     c.onHold = sdp->direction != media::Direction::SendRecv || sdp->address == "0.0.0.0";
     if (anchoringOn(d_) && leg.ep != 0) {
       // The media plane answers; the other party keeps its stream.
@@ -102,6 +107,7 @@ void Switch::onReinvite(Leg& leg, const sip::SipRequest& r) {
       }
       leg.localSdp = sip::formatSdp(*ans, leg.id, sdpVersion_++);
       stack_->respond(leg.handle.id(), 200, "OK", sdpBody(leg.localSdp));
+      if (c.onHold != wasHeld) holdMusic(leg, c.onHold);
       return;
     }
   }
@@ -119,6 +125,34 @@ void Switch::onReinvite(Leg& leg, const sip::SipRequest& r) {
   leg.awaitingReinvite = true;
   other->relayFrom = &leg;
   stack_->invite(other->handle.id(), "", sdpBody(r.body));
+}
+
+void Switch::holdMusic(Leg& holder, bool on) {
+  // Only plain two-party calls: app calls hold through CallControl::hold.
+  Call& c = *holder.call;
+  Leg* other = otherParty(holder);
+  if (c.app || !other || other->ep == 0 || other->state != Leg::State::Up || d_.config.holdMusic.empty()) return;
+  if (on) {
+    media::PlayItem item;
+    const std::string& src = d_.config.holdMusic;
+    if (src.rfind("tone:", 0) == 0) {
+      item.kind = media::PlayItem::Kind::Tone;
+      item.tone = src.substr(5);
+    } else {
+      item.path = src;
+    }
+    media::PlayRequest req;
+    req.items.push_back(item);
+    req.loops = 0;  // until unhold
+    d_.media->unbridge(holder.ep);
+    if (auto r = d_.media->play(other->ep, req); !r) {
+      log_->warn("call {}: music on hold ({}): {}", c.id, src, r.error().message);
+      (void)d_.media->bridge(holder.ep, other->ep);
+    }
+  } else {
+    d_.media->stopPlay(other->ep);
+    if (auto b = d_.media->bridge(holder.ep, other->ep); !b) log_->warn("call {}: re-bridge: {}", c.id, b.error().message);
+  }
 }
 
 void Switch::onReinviteResponse(Leg& leg, const sip::SipResponse& r) {
@@ -225,14 +259,18 @@ void Switch::onRefer(Leg& leg, const sip::SipRequest& r) {
     stack_->notifyRefer(leg.handle.id(), "SIP/2.0 503 Service Unavailable", true);
     return;
   }
-  if (!r.replacesCallId.empty()) {
-    auto it = legsBySipCallId_.find(r.replacesCallId);
-    if (it == legsBySipCallId_.end() || it->second->call == &c || it->second->state != Leg::State::Up ||
-        it->second->call->appControlled()) {
-      stack_->notifyRefer(leg.handle.id(), "SIP/2.0 481 Call/Transaction Does Not Exist", true);
+  if (r.hasReplaces) {
+    int status = 0;
+    Leg* replaced = findReplaced(r, status);
+    if (replaced && (replaced->call == &c || replaced->state != Leg::State::Up || replaced->call->appControlled())) {
+      replaced = nullptr;
+      status = 481;
+    }
+    if (!replaced) {
+      stack_->notifyRefer(leg.handle.id(), "SIP/2.0 " + std::to_string(status) + " " + reasonPhrase(status), true);
       return;
     }
-    attendedTransfer(leg, *it->second);
+    attendedTransfer(leg, *replaced);
     return;
   }
   const std::string target = userOf(r.referTo);
@@ -241,6 +279,40 @@ void Switch::onRefer(Leg& leg, const sip::SipRequest& r) {
     return;
   }
   blindTransfer(leg, target);
+}
+
+Switch::Leg* Switch::findReplaced(const sip::SipRequest& r, int& status) {
+  if (r.replacesCallId.empty()) {
+    status = 400;  // Replaces without its Call-ID or one of the tags
+    return nullptr;
+  }
+  auto it = legsBySipCallId_.find(r.replacesCallId);
+  if (it == legsBySipCallId_.end()) {
+    status = 481;
+    return nullptr;
+  }
+  Leg& l = *it->second;
+  const auto tags = stack_->dialogTags(l.handle.id());
+  sip::DialogView d;
+  d.callId = l.sipCallId;
+  d.localTag = tags.local;
+  d.remoteTag = tags.remote;
+  d.weInitiated = !l.inbound;
+  switch (l.state) {
+    case Leg::State::Calling:
+    case Leg::State::Early: d.phase = sip::DialogView::Phase::Early; break;
+    case Leg::State::Up: d.phase = sip::DialogView::Phase::Confirmed; break;
+    default: d.phase = sip::DialogView::Phase::Terminated; break;
+  }
+  sip::ReplacesSpec spec{r.replacesCallId, r.replacesToTag, r.replacesFromTag, r.replacesEarlyOnly};
+  status = sip::checkReplaces(spec, d);
+  if (status != 0) {
+    log_->info("Replaces {} (to-tag {}, from-tag {}{}) does not match our dialog (tags {}/{}): {}", r.replacesCallId,
+               r.replacesToTag, r.replacesFromTag, r.replacesEarlyOnly ? ", early-only" : "", tags.local, tags.remote,
+               status);
+    return nullptr;
+  }
+  return &l;
 }
 
 void Switch::blindTransfer(Leg& t, const std::string& target) {

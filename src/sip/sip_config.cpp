@@ -11,6 +11,8 @@ void addSipConfig(core::ConfigSchema& s) {
   s.string("sip", "tls_certificate", "", "PEM certificate file for TLS; empty = no TLS");
   s.string("sip", "tls_key", "", "PEM private key file for TLS");
   s.string("sip", "realm", d.realm, "digest realm (extension HA1s are computed with it)");
+  s.string("sip", "hold_music", d.holdMusic,
+           "what a held party hears (anchored media): tone:<name>, a sound file, or empty for silence");
   s.string("sip", "public_host", "", "host:port used in From/Contact of calls we originate; empty = listen address");
   s.stringList("sip", "auth_algorithms", d.authAlgorithms, "digest challenges offered, in preference order (SHA-256, MD5)");
   s.integer("sip", "nonce_ttl", d.nonceTtlS, 10, 86400, "seconds a digest nonce stays valid (then stale=true)");
@@ -65,6 +67,7 @@ SipConfig sipConfigFrom(const core::Config& c) {
   s.minSeS = c.getInt("sip.min_se");
   s.testMinSeS = c.getInt("sip.test_min_se");
   s.mediaAnchoring = c.getBool("sip.media_anchoring");
+  s.holdMusic = c.getString("sip.hold_music");
   s.callLimitDefault = c.getInt("sip.call_limit_default");
   s.userAgent = c.getString("sip.user_agent");
   s.timerT1Ms = c.getInt("sip.timer_t1_ms");

@@ -38,6 +38,10 @@ struct SipConfig {
   // session-timer tests take seconds instead of minutes. 0 = off (min_se applies).
   int64_t testMinSeS = 0;
   bool mediaAnchoring = true;
+  // What the other party hears while a phone holds the call (re-INVITE
+  // sendonly/inactive; anchored media only): "tone:<name>", a sound file
+  // (relative to media.sounds_dir), or "" for silence.
+  std::string holdMusic = "tone:call_waiting";
   int64_t callLimitDefault = 2;
   std::string userAgent = "hujiao";
   int64_t timerT1Ms = 500;  // RFC 3261 T1; INVITE transactions live 64*T1 after a final answer

@@ -1,5 +1,7 @@
 #include "sip/stack.h"
 
+#include "sip/replaces.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <sofia-sip/msg_addr.h>
@@ -122,31 +124,13 @@ std::string methodOf(nua_event_t e) {
   }
 }
 
-/// Decodes "%XX" and "+"-free URI header values (Replaces in a Refer-To).
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-/// Parses "callid;to-tag=x;from-tag=y" (a Replaces value).
-void parseReplaces(const std::string& v, SipRequest& r) {
-  size_t semi = v.find(';');
-  r.replacesCallId = v.substr(0, semi);
-  while (semi != std::string::npos) {
-    size_t next = v.find(';', semi + 1);
-    std::string p = v.substr(semi + 1, next == std::string::npos ? std::string::npos : next - semi - 1);
-    if (p.rfind("to-tag=", 0) == 0) r.replacesToTag = p.substr(7);
-    if (p.rfind("from-tag=", 0) == 0) r.replacesFromTag = p.substr(9);
-    semi = next;
-  }
+void setReplaces(const std::optional<ReplacesSpec>& spec, SipRequest& r) {
+  r.hasReplaces = true;
+  if (!spec) return;  // malformed: the fields stay empty, the listener answers 400
+  r.replacesCallId = spec->callId;
+  r.replacesToTag = spec->toTag;
+  r.replacesFromTag = spec->fromTag;
+  r.replacesEarlyOnly = spec->earlyOnly;
 }
 
 }  // namespace
@@ -238,15 +222,18 @@ struct SipStack::Impl {
         if (pos != std::string::npos) {
           std::string v = h.substr(pos + 9);
           v = v.substr(0, v.find('&'));
-          parseReplaces(unescape(v), r);
+          setReplaces(parseReplaces(unescapeUriHeader(v)), r);
         }
       }
     }
     if (sip->sip_referred_by) r.referredBy = urlString(home, sip->sip_referred_by->b_url);
     if (sip->sip_replaces) {
-      r.replacesCallId = str(sip->sip_replaces->rp_call_id);
-      r.replacesToTag = paramValue(sip->sip_replaces->rp_params, "to-tag");
-      r.replacesFromTag = paramValue(sip->sip_replaces->rp_params, "from-tag");
+      const sip_replaces_t* rp = sip->sip_replaces;
+      std::optional<ReplacesSpec> spec;
+      if (rp->rp_call_id && rp->rp_to_tag && rp->rp_from_tag) {
+        spec = ReplacesSpec{str(rp->rp_call_id), str(rp->rp_to_tag), str(rp->rp_from_tag), rp->rp_early_only != 0};
+      }
+      setReplaces(spec, r);
     }
     if (sip->sip_event) r.event = str(sip->sip_event->o_type);
     if (sip->sip_via && sip->sip_via->v_protocol) {
@@ -657,8 +644,8 @@ void SipStack::ack(HandleId h, const MessageParts& p) {
           TAG_IF(!p.body.empty(), SIPTAG_PAYLOAD_STR(p.body.c_str())), TAG_END());
 }
 
-void SipStack::cancel(HandleId h) {
-  if (nua_handle_t* nh = impl_->find(h)) nua_cancel(nh, TAG_END());
+void SipStack::cancel(HandleId h, const std::string& reason) {
+  if (nua_handle_t* nh = impl_->find(h)) nua_cancel(nh, TAG_IF(!reason.empty(), SIPTAG_REASON_STR(reason.c_str())), TAG_END());
 }
 
 void SipStack::bye(HandleId h) {
@@ -718,6 +705,23 @@ void SipStack::release(HandleId h) {
   s.handles.erase(it);
   s.credentials.erase(h);
   s.byeSent.erase(h);
+}
+
+SipStack::DialogTags SipStack::dialogTags(HandleId h) const {
+  DialogTags t;
+  nua_handle_t* nh = impl_->find(h);
+  if (!nh) return t;
+  // nua keeps no tags on a server dialog's handle (nua_handle_local is empty);
+  // its leg does: the Replaces nua would give the peer for this dialog names
+  // our tag as from-tag and the peer's as to-tag. (Runs inline: we are the
+  // root's own thread.)
+  su_home_t home[1] = {SU_HOME_INIT(home)};
+  if (sip_replaces_t* rp = nua_handle_make_replaces(nh, home, 0)) {
+    if (rp->rp_from_tag) t.local = rp->rp_from_tag;
+    if (rp->rp_to_tag) t.remote = rp->rp_to_tag;
+  }
+  su_home_deinit(home);
+  return t;
 }
 
 size_t SipStack::handleCount() const { return impl_->handles.size(); }

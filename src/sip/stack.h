@@ -61,9 +61,11 @@ struct SipRequest {
   std::string userAgent;
   std::string referTo;         // REFER: Refer-To URI (with ?Replaces=... if any)
   std::string referredBy;
-  std::string replacesCallId;  // INVITE Replaces / Refer-To ?Replaces
-  std::string replacesToTag;
-  std::string replacesFromTag;
+  bool hasReplaces = false;    // INVITE Replaces / Refer-To ?Replaces (RFC 3891) present
+  std::string replacesCallId;  // empty when the Replaces value was malformed
+  std::string replacesToTag;   // our local tag on the dialog to replace
+  std::string replacesFromTag; // the peer's tag on it
+  bool replacesEarlyOnly = false;
   std::string event;           // NOTIFY/SUBSCRIBE Event type
   bool alreadyAnswered = false;  // the stack answered it (BYE, REFER 202, OPTIONS)
 };
@@ -96,6 +98,10 @@ struct OutgoingDialog {
   std::string authUser;     // credentials for 401/407 from a trunk ("" = none)
   std::string authPassword;
 };
+
+/// RFC 3326 Reason of a CANCEL to a fork that lost to another one's answer:
+/// phones then don't list it as a missed call (as Asterisk and FreeSWITCH do).
+inline constexpr const char* kReasonAnsweredElsewhere = "SIP;cause=200;text=\"Call completed elsewhere\"";
 
 class StackListener {
  public:
@@ -138,7 +144,9 @@ class SipStack {
   void invite(HandleId h, const std::string& requestUri, const MessageParts& parts);
   /// ACK for a 2xx on a manualAck dialog (with the SDP answer of a delayed offer).
   void ack(HandleId h, const MessageParts& parts);
-  void cancel(HandleId h);
+  /// CANCEL for our pending INVITE; `reason` is an RFC 3326 Reason value
+  /// ("" = none), e.g. kReasonAnsweredElsewhere.
+  void cancel(HandleId h, const std::string& reason = {});
   void bye(HandleId h);
   void info(HandleId h, const MessageParts& parts);
   void refer(HandleId h, const std::string& referTo);
@@ -149,6 +157,12 @@ class SipStack {
   /// Outbound registration (nua refreshes it); 401/407 answered with the dialog's credentials.
   void registerTo(HandleId h, const std::string& registrarUri, int64_t expiresS);
   void unregister(HandleId h);
+  /// Local and remote tags of the dialog on `h` ("" while unknown).
+  struct DialogTags {
+    std::string local;
+    std::string remote;
+  };
+  DialogTags dialogTags(HandleId h) const;
   /// Destroys the handle (safe for an unknown id).
   void release(HandleId h);
   size_t handleCount() const;

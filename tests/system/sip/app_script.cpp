@@ -75,6 +75,7 @@ json ScriptedApp::connectFrom(const std::string& callId, const std::vector<std::
     const std::string& w = words[i];
     if (w == "auto") req.autoAnswer = true;
     if (w == "handoff") req.handOff = true;
+    if (w == "parallel") req.parallel = true;  // ring-all: several connects at once
     if (w == "number") req.kind = call::ConnectRequest::Kind::Number;
     if (w.rfind("timeout=", 0) == 0) req.timeoutMs = std::stoi(w.substr(8));
     if (w.rfind("cid=", 0) == 0) req.callerIdNumber = w.substr(4);
