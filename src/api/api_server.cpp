@@ -216,7 +216,7 @@ class ApiServer::Impl final : public HttpHandler {
       if (auto ok = validateQuery(*q, route.query); !ok) return errorResponse(ok.error());
       rc.query = std::move(*q);
     }
-    if (!route.requestSchema.empty()) {
+    if (!route.requestSchema.empty() && !route.handlerParsesBody) {
       if (!isJsonContentType(req.contentType))
         return errorResponse(415, "unsupported_media_type", "request body must be application/json");
       if (req.body.empty()) return errorResponse(400, "invalid_json", "a JSON request body is required");

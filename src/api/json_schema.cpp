@@ -1,6 +1,8 @@
 #include "api/json_schema.h"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 
 namespace hujiao::api {
 
@@ -38,10 +40,11 @@ std::string expected(const FieldSpec& f) {
   switch (f.type) {
     case FieldType::String: what = "a string"; break;
     case FieldType::Integer: what = "an integer"; break;
+    case FieldType::Number: what = "a number"; break;
     case FieldType::Boolean: what = "a boolean (true or false)"; break;
     case FieldType::StringArray: what = "an array of strings"; break;
     case FieldType::Object: case FieldType::Ref: what = "an object"; break;
-    case FieldType::RefArray: what = "an array of objects"; break;
+    case FieldType::RefArray: case FieldType::ObjectArray: what = "an array of objects"; break;
   }
   if (f.nullable) what += " or null";
   return what;
@@ -65,6 +68,24 @@ core::Result<void> checkString(const FieldSpec& f, const std::string& s, const s
   return {};
 }
 
+std::string numberText(double v) {
+  std::ostringstream o;
+  o << v;  // 100, 0.5, 1e+06: shortest readable form
+  return o.str();
+}
+
+// The range of an Integer or Number field, in words: "must be greater than 0
+// and less than 100, got 100".
+core::Result<void> checkRange(const FieldSpec& f, double v) {
+  const bool belowMin = f.minimum && (f.exclusiveMinimum ? v <= *f.minimum : v < *f.minimum);
+  const bool aboveMax = f.maximum && (f.exclusiveMaximum ? v >= *f.maximum : v > *f.maximum);
+  if (!belowMin && !aboveMax) return {};
+  std::string lo = f.minimum ? (f.exclusiveMinimum ? "greater than " : "at least ") + numberText(*f.minimum) : "";
+  std::string hi = f.maximum ? (f.exclusiveMaximum ? "less than " : "at most ") + numberText(*f.maximum) : "";
+  std::string rule = lo.empty() ? hi : hi.empty() ? lo : lo + " and " + hi;
+  return invalid(f, "must be " + rule + ", got " + numberText(v));
+}
+
 }  // namespace
 
 core::Result<void> validateObject(const json& body, const ObjectSchema& schema) {
@@ -80,15 +101,21 @@ core::Result<void> validateObject(const json& body, const ObjectSchema& schema) 
     switch (f->type) {
       case FieldType::String: ok = value.is_string(); break;
       case FieldType::Integer: ok = value.is_number_integer(); break;
+      case FieldType::Number: ok = value.is_number() && std::isfinite(value.get<double>()); break;
       case FieldType::Boolean: ok = value.is_boolean(); break;
       case FieldType::StringArray:
         ok = value.is_array() && std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); });
         break;
       case FieldType::Object: case FieldType::Ref: ok = value.is_object(); break;
       case FieldType::RefArray: ok = value.is_array(); break;
+      case FieldType::ObjectArray:
+        ok = value.is_array() && std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_object(); });
+        break;
     }
     if (!ok) return invalid(*f, "expected " + expected(*f) + ", got " + std::string(value.type_name()));
-    if (f->type == FieldType::String) {
+    if (f->type == FieldType::Integer || f->type == FieldType::Number) {
+      if (auto r = checkRange(*f, value.get<double>()); !r) return r;
+    } else if (f->type == FieldType::String) {
       if (auto r = checkString(*f, value.get_ref<const std::string&>(), ""); !r) return r;
     } else if (f->type == FieldType::StringArray) {
       if (f->maxLength > 0 && value.size() > f->maxLength)
@@ -115,9 +142,13 @@ json toOpenApi(const ObjectSchema& schema) {
     switch (f.type) {
       case FieldType::String: p["type"] = "string"; break;
       case FieldType::Integer: p["type"] = "integer"; p["format"] = "int64"; break;
+      case FieldType::Number: p["type"] = "number"; p["format"] = "double"; break;
       case FieldType::Boolean: p["type"] = "boolean"; break;
       case FieldType::StringArray: p = {{"type", "array"}, {"items", {{"type", "string"}}}}; break;
       case FieldType::Object: p = {{"type", "object"}, {"additionalProperties", true}}; break;
+      case FieldType::ObjectArray:
+        p = {{"type", "array"}, {"items", {{"type", "object"}, {"additionalProperties", true}}}};
+        break;
       case FieldType::Ref: p = {{"$ref", "#/components/schemas/" + f.ref}}; break;
       case FieldType::RefArray: p = {{"type", "array"}, {"items", {{"$ref", "#/components/schemas/" + f.ref}}}}; break;
     }
@@ -133,6 +164,18 @@ json toOpenApi(const ObjectSchema& schema) {
       if (f.minLength) p["minLength"] = f.minLength;
       if (f.maxLength) p["maxLength"] = f.maxLength;
       if (!f.choices.empty()) p["enum"] = f.choices;
+    }
+    if (f.type == FieldType::Integer || f.type == FieldType::Number) {
+      // An integer's bounds print as integers (0, not 0.0).
+      auto bound = [&](double v) { return f.type == FieldType::Integer ? json(static_cast<int64_t>(v)) : json(v); };
+      if (f.minimum) {
+        p["minimum"] = bound(*f.minimum);
+        if (f.exclusiveMinimum) p["exclusiveMinimum"] = true;
+      }
+      if (f.maximum) {
+        p["maximum"] = bound(*f.maximum);
+        if (f.exclusiveMaximum) p["exclusiveMaximum"] = true;
+      }
     }
     if (f.type == FieldType::StringArray) {
       if (f.maxLength) p["maxItems"] = f.maxLength;

@@ -5,6 +5,7 @@
 // Pure functions; any thread.
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,9 @@
 
 namespace hujiao::api {
 
-enum class FieldType { String, Integer, Boolean, StringArray, Object, Ref, RefArray };
+// Number: any JSON number (fractional allowed). ObjectArray: an array of
+// objects whose members are not listed (report rows keyed by column).
+enum class FieldType { String, Integer, Number, Boolean, StringArray, Object, ObjectArray, Ref, RefArray };
 
 struct FieldSpec {
   std::string name;
@@ -26,6 +29,12 @@ struct FieldSpec {
   std::string ref;                   // schema name for Ref / RefArray
   std::string description;
   bool readOnly = false;  // response-only field
+  // Integer / Number range; unset = unbounded. exclusive* make the bound strict
+  // (OpenAPI 3.0 exclusiveMinimum / exclusiveMaximum).
+  std::optional<double> minimum;
+  std::optional<double> maximum;
+  bool exclusiveMinimum = false;
+  bool exclusiveMaximum = false;
 };
 
 struct ObjectSchema {
@@ -40,7 +49,9 @@ struct ObjectSchema {
 core::Result<nlohmann::json> parseJsonObject(const std::string& text);
 
 /// Checks body against schema. Errors: "unknown_field", "missing_field",
-/// "invalid_field" (message names the field and what was expected).
+/// "invalid_field" (message names the field and what was expected, e.g.
+/// "field 'target_sl_pct': must be less than 100"). Members of Ref, RefArray
+/// and ObjectArray fields are not checked here (their handlers do).
 core::Result<void> validateObject(const nlohmann::json& body, const ObjectSchema& schema);
 
 /// Length of a UTF-8 string in code points.

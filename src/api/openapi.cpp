@@ -105,6 +105,9 @@ json buildOpenApi(const Router& router, const std::string& version) {
     if (!r.requestSchema.empty())
       op["requestBody"] = {{"required", true},
                            {"content", {{"application/json", {{"schema", schemaRef(r.requestSchema)}}}}}};
+    else if (!r.requestContentType.empty())
+      op["requestBody"] = {{"required", true},
+                           {"content", {{r.requestContentType, {{"schema", {{"type", "string"}}}}}}}};
     json responses = json::object();
     json ok = {{"description", r.successStatus == 204 ? "No content" : "Success"}};
     if (!r.responseSchema.empty())
@@ -112,7 +115,8 @@ json buildOpenApi(const Router& router, const std::string& version) {
     else if (r.successStatus != 204 && r.successStatus != 101)
       ok["content"] = {{r.contentType, {{"schema", {{"type", "string"}}}}}};
     responses[std::to_string(r.successStatus)] = ok;
-    if (!r.query.empty() || !r.requestSchema.empty()) responses["400"] = errorResponse("Invalid input");
+    if (!r.query.empty() || !r.requestSchema.empty() || !r.requestContentType.empty())
+      responses["400"] = errorResponse("Invalid input");
     if (r.permission != kPublic) responses["401"] = errorResponse("Missing, invalid or expired token");
     if (r.permission != kPublic && r.permission != kAuthenticated)
       responses["403"] = errorResponse("Permission " + r.permission + " required");

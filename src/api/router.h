@@ -57,7 +57,22 @@ struct Route {
   std::vector<QueryParamSpec> query;
   Handler handler;
   std::string contentType = "application/json";  // of the success response (openapi)
+  // The handler reads and checks its own body (IVR, records: nested members,
+  // cross-field rules); requestSchema then only documents it and the router
+  // leaves the body alone. False: the router checks the body against
+  // requestSchema (415 / invalid_json / unknown_field / missing_field /
+  // invalid_field) and hands it over in RequestContext::body.
+  bool handlerParsesBody = false;
+  // A body that is not JSON ("text/csv"): documented as text, requestSchema "".
+  std::string requestContentType = "";  // default given: routes omit it in braced lists
 };
+
+/// r with handlerParsesBody set: its requestSchema documents what the handler
+/// itself reads (start-up).
+inline Route parsesOwnBody(Route r) {
+  r.handlerParsesBody = true;
+  return r;
+}
 
 /// Everything a handler sees.
 struct RequestContext {
@@ -66,7 +81,7 @@ struct RequestContext {
   std::vector<std::pair<std::string, std::string>> params;  // decoded path params
   std::map<std::string, std::string> query;                  // validated query params
   std::shared_ptr<const Principal> principal;                // null on public routes
-  nlohmann::json body;                                        // validated when route.requestSchema is set
+  nlohmann::json body;  // validated when route.requestSchema is set and !route.handlerParsesBody
 
   const std::string& param(const std::string& name) const;
   bool has(const std::string& name) const { return query.count(name) != 0; }

@@ -222,29 +222,73 @@ void addIvrRoutes(Router& router, ApiContext& ctx) {
   auto h = [&ctx](core::Result<HttpResponse> (*fn)(ApiContext&, RequestContext&)) {
     return [&ctx, fn](RequestContext& rc) { return fn(ctx, rc); };
   };
-  router.add({"GET", "/api/v1/flows", "flows.read", "List IVR flows", "ivr", "", "", 200, pagingParams(),
+  router.add({"GET", "/api/v1/flows", "flows.read", "List IVR flows", "ivr", "", "FlowList", 200, pagingParams(),
               h(listFlows)});
-  router.add({"POST", "/api/v1/flows", "flows.write",
-              "Create a flow {name, description, document}; the document (object or {yaml}) is validated (422 "
-              "invalid_flow)",
-              "ivr", "", "", 201, {}, [&ctx](RequestContext& rc) { return saveFlow(ctx, rc, true); }});
+  router.add(
+      parsesOwnBody({"POST",
+                     "/api/v1/flows",
+                     "flows.write",
+                     "Create a flow {name, description, document}; the document (object or {yaml}) is validated (422 "
+                     "invalid_flow)",
+                     "ivr",
+                     "FlowSave",
+                     "Flow",
+                     201,
+                     {},
+                     [&ctx](RequestContext& rc) { return saveFlow(ctx, rc, true); }}));
   // Literal paths before /flows/{id}: the first matching route wins.
-  router.add({"POST", "/api/v1/flows/validate", "flows.read",
-              "Validate a flow document without saving it -> {valid, problems:[{node, problem}]}", "ivr", "", "", 200,
-              {}, h(validateFlow)});
-  router.add({"POST", "/api/v1/flows/reload", "flows.write",
-              "Load the flow files of ivr.flows_dir again (valid ones are published; problems are reported)", "ivr",
-              "", "", 200, {}, h(reloadDir)});
-  router.add({"GET", "/api/v1/flows/{id}", "flows.read", "A flow with its latest document and its versions", "ivr",
-              "", "", 200, {}, h(getFlow)});
-  router.add({"PUT", "/api/v1/flows/{id}", "flows.write",
-              "Save a new version of a flow (validated; not published until POST .../publish)", "ivr", "", "", 200,
-              {}, [&ctx](RequestContext& rc) { return saveFlow(ctx, rc, false); }});
+  router.add(parsesOwnBody({"POST",
+                            "/api/v1/flows/validate",
+                            "flows.read",
+                            "Validate a flow document without saving it -> {valid, problems:[{node, problem}]}",
+                            "ivr",
+                            "FlowValidate",
+                            "FlowValidation",
+                            200,
+                            {},
+                            h(validateFlow)}));
+  router.add({"POST",
+              "/api/v1/flows/reload",
+              "flows.write",
+              "Load the flow files of ivr.flows_dir again (valid ones are published; problems are reported)",
+              "ivr",
+              "",
+              "FlowReloadResult",
+              200,
+              {},
+              h(reloadDir)});
+  router.add({"GET",
+              "/api/v1/flows/{id}",
+              "flows.read",
+              "A flow with its latest document and its versions",
+              "ivr",
+              "",
+              "FlowDetail",
+              200,
+              {},
+              h(getFlow)});
+  router.add(parsesOwnBody({"PUT",
+                            "/api/v1/flows/{id}",
+                            "flows.write",
+                            "Save a new version of a flow (validated; not published until POST .../publish)",
+                            "ivr",
+                            "FlowSave",
+                            "Flow",
+                            200,
+                            {},
+                            [&ctx](RequestContext& rc) { return saveFlow(ctx, rc, false); }}));
   router.add({"DELETE", "/api/v1/flows/{id}", "flows.write", "Delete a flow and its versions (calls in it go on)",
               "ivr", "", "", 204, {}, h(deleteFlow)});
-  router.add({"POST", "/api/v1/flows/{id}/publish", "flows.write",
-              "Publish a version {version} atomically (validated again; calls in progress keep theirs)", "ivr", "",
-              "", 200, {}, h(publishFlow)});
+  router.add(parsesOwnBody({"POST",
+                            "/api/v1/flows/{id}/publish",
+                            "flows.write",
+                            "Publish a version {version} atomically (validated again; calls in progress keep theirs)",
+                            "ivr",
+                            "FlowPublish",
+                            "Flow",
+                            200,
+                            {},
+                            h(publishFlow)}));
   addIvrListRoutes(router, ctx);
 }
 

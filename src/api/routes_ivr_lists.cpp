@@ -219,29 +219,70 @@ void addIvrListRoutes(Router& router, ApiContext& ctx) {
   auto h = [&ctx](core::Result<HttpResponse> (*fn)(ApiContext&, RequestContext&)) {
     return [&ctx, fn](RequestContext& rc) { return fn(ctx, rc); };
   };
-  router.add({"GET", "/api/v1/blacklist", "blacklist.read", "List blacklisted numbers and prefixes", "ivr", "", "",
-              200, pagingParams(), h(listBlacklist)});
-  router.add({"POST", "/api/v1/blacklist", "blacklist.write",
-              "Blacklist a number or a prefix ending in * {pattern, reason, expires_at}", "ivr", "", "", 201, {},
-              h(addBlacklist)});
-  router.add({"POST", "/api/v1/blacklist/import", "blacklist.write",
-              "Import text/csv lines number,reason,expires_at -> {imported, errors:[{line, message}]}", "ivr", "", "",
-              200, {}, h(importBlacklist)});
+  router.add({"GET", "/api/v1/blacklist", "blacklist.read", "List blacklisted numbers and prefixes", "ivr", "",
+              "BlacklistList", 200, pagingParams(), h(listBlacklist)});
+  router.add(parsesOwnBody({"POST",
+                            "/api/v1/blacklist",
+                            "blacklist.write",
+                            "Blacklist a number or a prefix ending in * {pattern, reason, expires_at}",
+                            "ivr",
+                            "BlacklistCreate",
+                            "BlacklistEntry",
+                            201,
+                            {},
+                            h(addBlacklist)}));
+  router.add({"POST",
+              "/api/v1/blacklist/import",
+              "blacklist.write",
+              "Import text/csv lines number,reason,expires_at -> {imported, errors:[{line, message}]}",
+              "ivr",
+              "",
+              "BlacklistImportResult",
+              200,
+              {},
+              h(importBlacklist),
+              "application/json",
+              false,
+              "text/csv"});
   router.add({"DELETE", "/api/v1/blacklist/{id}", "blacklist.write", "Remove a blacklist entry", "ivr", "", "", 204,
               {}, h(deleteBlacklist)});
-  router.add({"GET", "/api/v1/notices", "flows.read", "Emergency notices (stored and used by published flows)", "ivr",
-              "", "", 200, {}, h(listNotices)});
-  router.add({"PUT", "/api/v1/notices/{id}", "flows.write", "Switch a notice on or off {active, text}", "ivr", "", "",
-              200, {}, h(putNotice)});
-  router.add({"GET", "/api/v1/voicemails", "recordings.read", "Voicemails left in flows, newest first", "ivr", "", "",
-              200, pagingParams({{"mailbox", FieldType::String, "Only this mailbox", 0, 0, ""}}), h(listVoicemails)});
+  router.add({"GET",
+              "/api/v1/notices",
+              "flows.read",
+              "Emergency notices (stored and used by published flows)",
+              "ivr",
+              "",
+              "NoticeList",
+              200,
+              {},
+              h(listNotices)});
+  router.add(parsesOwnBody({"PUT",
+                            "/api/v1/notices/{id}",
+                            "flows.write",
+                            "Switch a notice on or off {active, text}",
+                            "ivr",
+                            "NoticeUpdate",
+                            "Notice",
+                            200,
+                            {},
+                            h(putNotice)}));
+  router.add({"GET", "/api/v1/voicemails", "recordings.read", "Voicemails left in flows, newest first", "ivr", "",
+              "VoicemailList", 200, pagingParams({{"mailbox", FieldType::String, "Only this mailbox", 0, 0, ""}}),
+              h(listVoicemails)});
   router.add({"GET", "/api/v1/voicemails/{id}/audio", "recordings.listen", "A voicemail's audio (audio/wav)", "ivr",
               "", "", 200, {}, h(voicemailAudio), "audio/wav"});
   router.add({"GET", "/api/v1/callbacks", "interactions.read", "Call-back requests left in flows, newest first", "ivr",
-              "", "", 200, pagingParams(), h(listCallbacks)});
-  router.add({"GET", "/api/v1/calls/{id}/ivr-path", "cdrs.read",
-              "The call's path through its IVR flow(s): nodes, digits, HTTP results, variables, exit", "ivr", "", "",
-              200, {}, h(ivrPath)});
+              "", "CallbackRequestList", 200, pagingParams(), h(listCallbacks)});
+  router.add({"GET",
+              "/api/v1/calls/{id}/ivr-path",
+              "cdrs.read",
+              "The call's path through its IVR flow(s): nodes, digits, HTTP results, variables, exit",
+              "ivr",
+              "",
+              "IvrPath",
+              200,
+              {},
+              h(ivrPath)});
 }
 
 }  // namespace hujiao::api

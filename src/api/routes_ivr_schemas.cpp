@@ -1,9 +1,10 @@
 // The JSON schemas of the IVR routes (routes_ivr*.cpp, docs/ivr.md "API"):
 // flows, blacklist, notices, voicemails, call-backs, call paths. They go to the
-// catalogue through addIvrSchemas() (schemas.cpp) and are tied to the routes by
-// addIvrRouteSchemas(). The handlers parse their bodies themselves (a flow
-// document may be YAML text and its problems answer 422 invalid_flow), so the
-// request schemas here describe exactly what those handlers accept.
+// catalogue through addIvrSchemas() (schemas.cpp); the routes name them
+// (Route::requestSchema / responseSchema in routes_ivr*.cpp). The handlers
+// parse their bodies themselves (a flow document may be YAML text and its
+// problems answer 422 invalid_flow), so the request schemas here describe
+// exactly what those handlers accept.
 // Immutable after first use; any thread.
 #include <vector>
 
@@ -97,27 +98,6 @@ void addIvrSchemas(std::vector<ObjectSchema>& s) {
                 str("caller"), str("called"), time("started_at"), time("ended_at"), boolean("live"),
                 object("path", "Nodes visited, digits, HTTP results, variables (docs/ivr.md)"),
                 refArray("surveys", "IvrSurveyAnswer")}});
-}
-
-void addIvrRouteSchemas(std::vector<RouteSchemaRef>& out) {
-  out.insert(out.end(),
-             {
-                 {"GET", "/api/v1/flows", "", "FlowList"},
-                 {"POST", "/api/v1/flows", "FlowSave", "Flow"},
-                 {"POST", "/api/v1/flows/validate", "FlowValidate", "FlowValidation"},
-                 {"POST", "/api/v1/flows/reload", "", "FlowReloadResult"},
-                 {"GET", "/api/v1/flows/{id}", "", "FlowDetail"},
-                 {"PUT", "/api/v1/flows/{id}", "FlowSave", "Flow"},
-                 {"POST", "/api/v1/flows/{id}/publish", "FlowPublish", "Flow"},
-                 {"GET", "/api/v1/blacklist", "", "BlacklistList"},
-                 {"POST", "/api/v1/blacklist", "BlacklistCreate", "BlacklistEntry"},
-                 {"POST", "/api/v1/blacklist/import", "", "BlacklistImportResult"},  // body: text/csv
-                 {"GET", "/api/v1/notices", "", "NoticeList"},
-                 {"PUT", "/api/v1/notices/{id}", "NoticeUpdate", "Notice"},
-                 {"GET", "/api/v1/voicemails", "", "VoicemailList"},
-                 {"GET", "/api/v1/callbacks", "", "CallbackRequestList"},
-                 {"GET", "/api/v1/calls/{id}/ivr-path", "", "IvrPath"},
-             });
 }
 
 }  // namespace hujiao::api

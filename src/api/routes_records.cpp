@@ -320,18 +320,25 @@ void addRecordsReportRoutes(Router& router, ApiContext& ctx);
 void addRecordsRoutes(Router& router, ApiContext& ctx) {
   using F = FieldType;
   router.add({"GET", "/api/v1/recordings", "recordings.read", "List recordings (agents: their own)", "recordings", "",
-              "", 200,
+              "RecordingList", 200,
               pagingParams({rd::qp("from", F::String, "Started at or after (ISO 8601)", "date-time"),
                             rd::qp("to", F::String, "Started before (ISO 8601)", "date-time"),
-                            rd::qp("agent_id", F::String, "Agent (user id)"),
-                            rd::qp("queue_id", F::String, "Queue id"),
+                            rd::qp("agent_id", F::String, "Agent (user id)"), rd::qp("queue_id", F::String, "Queue id"),
                             rd::qp("number", F::String, "Customer number contains"),
                             rd::qp("direction", F::String, "inbound, outbound or internal"),
                             rd::qp("call_id", F::String, "Call id"),
                             rd::qp("status", F::String, "recording, complete, recovered, missing or deleted")}),
               [&ctx](RequestContext& rc) { return list(ctx, rc); }});
-  router.add({"GET", "/api/v1/recordings/{id}", "recordings.read", "Get a recording's metadata", "recordings", "", "",
-              200, {}, [&ctx](RequestContext& rc) { return getOne(ctx, rc); }});
+  router.add({"GET",
+              "/api/v1/recordings/{id}",
+              "recordings.read",
+              "Get a recording's metadata",
+              "recordings",
+              "",
+              "Recording",
+              200,
+              {},
+              [&ctx](RequestContext& rc) { return getOne(ctx, rc); }});
   Route a{"GET", "/api/v1/recordings/{id}/audio", "recordings.listen",
           "Play or download a recording (decrypted; Range gives 206; every request is audited)", "recordings", "", "",
           200,
@@ -340,17 +347,46 @@ void addRecordsRoutes(Router& router, ApiContext& ctx) {
           [&ctx](RequestContext& rc) { return audio(ctx, rc); }};
   a.contentType = "audio/wav";
   router.add(std::move(a));
-  router.add({"PUT", "/api/v1/recordings/{id}/legal-hold", "recordings.delete",
-              "Put a recording on legal hold (retention skips it) or release it: {legal_hold}", "recordings", "", "",
-              200, {}, [&ctx](RequestContext& rc) { return legalHold(ctx, rc); }});
-  router.add({"GET", "/api/v1/recording-policy", "recordings.read", "The recording policy in force", "recordings", "",
-              "", 200, {}, [&ctx](RequestContext& rc) { return getPolicy(ctx, rc); }});
-  router.add({"PUT", "/api/v1/recording-policy", "recordings.policy",
-              "Change the recording policy (fields given replace the current ones)", "recordings", "", "", 200, {},
-              [&ctx](RequestContext& rc) { return putPolicy(ctx, rc); }});
-  router.add({"POST", "/api/v1/calls/{id}/recording", "calls.control",
-              "Start, pause, resume or stop recording a live call: {action}", "recordings", "", "", 200, {},
-              [&ctx](RequestContext& rc) { return controlCall(ctx, rc); }});
+  router.add(parsesOwnBody({"PUT",
+                            "/api/v1/recordings/{id}/legal-hold",
+                            "recordings.delete",
+                            "Put a recording on legal hold (retention skips it) or release it: {legal_hold}",
+                            "recordings",
+                            "LegalHold",
+                            "Recording",
+                            200,
+                            {},
+                            [&ctx](RequestContext& rc) { return legalHold(ctx, rc); }}));
+  router.add({"GET",
+              "/api/v1/recording-policy",
+              "recordings.read",
+              "The recording policy in force",
+              "recordings",
+              "",
+              "RecordingPolicy",
+              200,
+              {},
+              [&ctx](RequestContext& rc) { return getPolicy(ctx, rc); }});
+  router.add(parsesOwnBody({"PUT",
+                            "/api/v1/recording-policy",
+                            "recordings.policy",
+                            "Change the recording policy (fields given replace the current ones)",
+                            "recordings",
+                            "RecordingPolicyUpdate",
+                            "RecordingPolicy",
+                            200,
+                            {},
+                            [&ctx](RequestContext& rc) { return putPolicy(ctx, rc); }}));
+  router.add(parsesOwnBody({"POST",
+                            "/api/v1/calls/{id}/recording",
+                            "calls.control",
+                            "Start, pause, resume or stop recording a live call: {action}",
+                            "recordings",
+                            "CallRecordingAction",
+                            "CallRecordingState",
+                            200,
+                            {},
+                            [&ctx](RequestContext& rc) { return controlCall(ctx, rc); }}));
   addRecordsQaRoutes(router, ctx);
   addRecordsReportRoutes(router, ctx);
 }

@@ -231,30 +231,74 @@ core::Result<HttpResponse> listScores(ApiContext& ctx, RequestContext& rc) {
 
 void addRecordsQaRoutes(Router& router, ApiContext& ctx) {
   using F = FieldType;
-  router.add({"GET", "/api/v1/qa/forms", "recordings.read", "List quality score forms", "quality", "", "", 200,
+  router.add({"GET",
+              "/api/v1/qa/forms",
+              "recordings.read",
+              "List quality score forms",
+              "quality",
+              "",
+              "ScoreFormList",
+              200,
               {rd::qp("active", F::Boolean, "Only active forms")},
               [&ctx](RequestContext& rc) { return listForms(ctx, rc); }});
-  router.add({"POST", "/api/v1/qa/forms", "qa.score",
-              "Create a score form: {name, description, criteria:[{id, name, weight (%), max_points}]}", "quality", "",
-              "", 201, {}, [&ctx](RequestContext& rc) { return createForm(ctx, rc); }});
-  router.add({"GET", "/api/v1/qa/forms/{id}", "recordings.read", "Get a score form", "quality", "", "", 200, {},
+  router.add(parsesOwnBody({"POST",
+                            "/api/v1/qa/forms",
+                            "qa.score",
+                            "Create a score form: {name, description, criteria:[{id, name, weight (%), max_points}]}",
+                            "quality",
+                            "ScoreFormCreate",
+                            "ScoreForm",
+                            201,
+                            {},
+                            [&ctx](RequestContext& rc) { return createForm(ctx, rc); }}));
+  router.add({"GET",
+              "/api/v1/qa/forms/{id}",
+              "recordings.read",
+              "Get a score form",
+              "quality",
+              "",
+              "ScoreForm",
+              200,
+              {},
               [&ctx](RequestContext& rc) { return getForm(ctx, rc); }});
-  router.add({"PATCH", "/api/v1/qa/forms/{id}", "qa.score",
-              "Change a score form (a form with scores only changes `active`)", "quality", "", "", 200, {},
-              [&ctx](RequestContext& rc) { return patchForm(ctx, rc); }});
-  router.add({"GET", "/api/v1/recordings/{id}/scores", "recordings.read", "Scores of a recording", "quality", "", "",
-              200, {}, [&ctx](RequestContext& rc) { return recordingScores(ctx, rc); }});
-  router.add({"POST", "/api/v1/recordings/{id}/scores", "qa.score",
-              "Score a recording: {form_id, items:[{criterion_id, points, comment}], comment}", "quality", "", "",
-              201, {}, [&ctx](RequestContext& rc) { return addScore(ctx, rc); }});
-  router.add({"GET", "/api/v1/qa/scores", "recordings.read",
-              "Scores (agents: their own; supervisors: their departments'), with per-agent averages", "quality", "",
-              "", 200,
-              pagingParams({rd::qp("agent_id", F::String, "Agent (user id)"),
-                            rd::qp("form_id", F::String, "Score form"),
-                            rd::qp("from", F::String, "Recordings started at or after", "date-time"),
-                            rd::qp("to", F::String, "Recordings started before", "date-time")}),
-              [&ctx](RequestContext& rc) { return listScores(ctx, rc); }});
+  router.add(parsesOwnBody({"PATCH",
+                            "/api/v1/qa/forms/{id}",
+                            "qa.score",
+                            "Change a score form (a form with scores only changes `active`)",
+                            "quality",
+                            "ScoreFormUpdate",
+                            "ScoreForm",
+                            200,
+                            {},
+                            [&ctx](RequestContext& rc) { return patchForm(ctx, rc); }}));
+  router.add({"GET",
+              "/api/v1/recordings/{id}/scores",
+              "recordings.read",
+              "Scores of a recording",
+              "quality",
+              "",
+              "RecordingScoreList",
+              200,
+              {},
+              [&ctx](RequestContext& rc) { return recordingScores(ctx, rc); }});
+  router.add(parsesOwnBody({"POST",
+                            "/api/v1/recordings/{id}/scores",
+                            "qa.score",
+                            "Score a recording: {form_id, items:[{criterion_id, points, comment}], comment}",
+                            "quality",
+                            "ScoreCreate",
+                            "Score",
+                            201,
+                            {},
+                            [&ctx](RequestContext& rc) { return addScore(ctx, rc); }}));
+  router.add(
+      {"GET", "/api/v1/qa/scores", "recordings.read",
+       "Scores (agents: their own; supervisors: their departments'), with per-agent averages", "quality", "",
+       "ScorePage", 200,
+       pagingParams({rd::qp("agent_id", F::String, "Agent (user id)"), rd::qp("form_id", F::String, "Score form"),
+                     rd::qp("from", F::String, "Recordings started at or after", "date-time"),
+                     rd::qp("to", F::String, "Recordings started before", "date-time")}),
+       [&ctx](RequestContext& rc) { return listScores(ctx, rc); }});
 }
 
 }  // namespace hujiao::api

@@ -278,17 +278,33 @@ void addRecordsReportRoutes(Router& router, ApiContext& ctx) {
         rd::qp("format", F::String, "json (default), csv or xlsx"),
         rd::qp("bom", F::String, "csv: 1 = start with a UTF-8 BOM (Excel)")};
     const ReportRoute* route = &r;
-    router.add({"GET", std::string("/api/v1/reports/") + r.kind, "reports.read", r.summary, "reports", "", "", 200,
-                std::move(q), [&ctx, route](RequestContext& rc) { return runReport(ctx, rc, *route); }});
+    router.add({"GET", std::string("/api/v1/reports/") + r.kind, "reports.read", r.summary, "reports", "", "Report",
+                200, std::move(q), [&ctx, route](RequestContext& rc) { return runReport(ctx, rc, *route); }});
   }
-  router.add({"POST", "/api/v1/staffing/erlang", "reports.read",
-              "Agents required for one interval (Erlang C, or Erlang A with patience_s): {calls, aht_s, interval_s, "
-              "target_sl_pct, target_s, patience_s?}",
-              "reports", "", "", 200, {}, [](RequestContext& rc) { return erlang(rc); }});
-  router.add({"POST", "/api/v1/staffing/plan", "reports.read",
-              "A day's staffing plan from a forecast: {intervals:[{start, calls, aht_s}], interval_s, target_sl_pct, "
-              "target_s, patience_s?}",
-              "reports", "", "", 200, {}, [](RequestContext& rc) { return plan(rc); }});
+  router.add(parsesOwnBody(
+      {"POST",
+       "/api/v1/staffing/erlang",
+       "reports.read",
+       "Agents required for one interval (Erlang C, or Erlang A with patience_s): {calls, aht_s, interval_s, "
+       "target_sl_pct, target_s, patience_s?}",
+       "reports",
+       "StaffingErlangRequest",
+       "StaffingResult",
+       200,
+       {},
+       [](RequestContext& rc) { return erlang(rc); }}));
+  router.add(parsesOwnBody(
+      {"POST",
+       "/api/v1/staffing/plan",
+       "reports.read",
+       "A day's staffing plan from a forecast: {intervals:[{start, calls, aht_s}], interval_s, target_sl_pct, "
+       "target_s, patience_s?}",
+       "reports",
+       "StaffingPlanRequest",
+       "StaffingPlan",
+       200,
+       {},
+       [](RequestContext& rc) { return plan(rc); }}));
 }
 
 }  // namespace hujiao::api

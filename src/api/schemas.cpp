@@ -255,22 +255,6 @@ const std::vector<ObjectSchema>& allSchemas() {
   return schemas;
 }
 
-const std::vector<RouteSchemaRef>& documentedRouteSchemas() {
-  static const std::vector<RouteSchemaRef> refs = [] {
-    std::vector<RouteSchemaRef> out;
-    addIvrRouteSchemas(out);
-    addRecordsRouteSchemas(out);
-    return out;
-  }();
-  return refs;
-}
-
-const RouteSchemaRef* documentedRouteSchema(const std::string& method, const std::string& pattern) {
-  for (const auto& r : documentedRouteSchemas())
-    if (r.method == method && r.pattern == pattern) return &r;
-  return nullptr;
-}
-
 const ObjectSchema* findSchema(const std::string& name) {
   for (const auto& s : allSchemas())
     if (s.name == name) return &s;

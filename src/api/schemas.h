@@ -1,6 +1,9 @@
 #pragma once
-// The API's JSON schemas (request bodies are validated with them; the OpenAPI
-// document lists them all). Immutable after first use; any thread.
+// The API's JSON schemas, by name. Routes name theirs (Route::requestSchema,
+// responseSchema: the one place that ties a route to its schemas); request
+// bodies are validated with them (or, for Route::handlerParsesBody, by the
+// handler along the same rules) and the OpenAPI document lists them all.
+// Immutable after first use; any thread.
 #include <string>
 #include <vector>
 
@@ -18,22 +21,5 @@ void addIvrSchemas(std::vector<ObjectSchema>& out);
 void addRecordsSchemas(std::vector<ObjectSchema>& out);
 /// nullptr when unknown.
 const ObjectSchema* findSchema(const std::string& name);
-
-/// The body schemas of a route whose handler parses its own body (IVR and
-/// records routes: a flow document may be YAML text, a CSV import is not
-/// JSON), by method and pattern, so that the OpenAPI document can show them
-/// without the router validating those bodies. "" = none.
-struct RouteSchemaRef {
-  std::string method;
-  std::string pattern;
-  std::string request;
-  std::string response;
-};
-/// routes_ivr_schemas.cpp / routes_records_schemas.cpp.
-void addIvrRouteSchemas(std::vector<RouteSchemaRef>& out);
-void addRecordsRouteSchemas(std::vector<RouteSchemaRef>& out);
-const std::vector<RouteSchemaRef>& documentedRouteSchemas();
-/// nullptr when the route has no entry.
-const RouteSchemaRef* documentedRouteSchema(const std::string& method, const std::string& pattern);
 
 }  // namespace hujiao::api

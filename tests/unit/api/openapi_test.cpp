@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -149,38 +152,107 @@ TEST_F(OpenApiTest, ListEndpointsDocumentPagination) {
 }
 
 
-// The IVR and recording routes parse their own bodies; their schemas are tied
-// to them by api/schemas.h documentedRouteSchemas(). Every such route with a
-// JSON body or a JSON answer has an entry, every entry is a real route, and
-// every schema it names is in the document. (QA, reports and staffing need a
-// fractional number type first: routes_records_schemas.cpp.)
-TEST_F(OpenApiTest, IvrAndRecordsRoutesHaveSchemas) {
+// Every route names its schemas in the route table (Route::requestSchema,
+// responseSchema), the one place the OpenAPI document reads. A route without
+// them fails here unless listed below with the reason.
+// Success answers that are not a JSON document (204 answers have no body at all).
+const std::map<std::string, std::string> kNoResponseSchema = {
+    {"GET /metrics", "Prometheus text exposition format"},
+    {"GET /api/v1/openapi.json", "this OpenAPI 3.0 document itself"},
+    {"GET /api/v1/events", "WebSocket upgrade (101); the event messages are described in docs/api.md"},
+    {"GET /api/v1/recordings/{id}/audio", "binary audio (audio/wav, Range requests)"},
+    {"GET /api/v1/voicemails/{id}/audio", "binary audio (audio/wav)"},
+};
+// Writes that take no body: the path and the method say it all.
+const std::map<std::string, std::string> kNoRequestBody = {
+    {"POST /api/v1/auth/logout", "revokes the caller's token"},
+    {"POST /api/v1/users/{id}/unlock", "clears the lock-out"},
+    {"POST /api/v1/flows/reload", "reads ivr.flows_dir again"},
+    {"POST /api/v1/agents/{id}/logout", "CTI: the agent in the path is the whole request"},
+    {"POST /api/v1/agents/{id}/ready", "CTI: the agent in the path is the whole request"},
+    {"POST /api/v1/agents/{id}/force_logout", "CTI: the agent in the path is the whole request"},
+    {"POST /api/v1/agents/{id}/force_ready", "CTI: the agent in the path is the whole request"},
+    {"POST /api/v1/interactions/{id}/force_release", "the interaction in the path is the whole request"},
+};
+// Not yet named in routes_acd*.cpp, which helper acd owns (schemas of these
+// bodies exist: AgentLogin, AgentForceNotReady). An optional body cannot be
+// validated by the router (it requires one): the route needs handlerParsesBody
+// with its requestSchema. To be removed when those routes name them.
+const std::map<std::string, std::string> kAcdPending = {
+    {"POST /api/v1/agents/{id}/login", "optional body AgentLogin not named by the route"},
+    {"POST /api/v1/agents/{id}/force_not_ready", "optional body AgentForceNotReady not named by the route"},
+    {"GET /api/v1/queues/{id}/members", "response schema not named by the route"},
+    {"PUT /api/v1/queues/{id}/members/{agent_id}", "response schema not named by the route"},
+    {"GET /api/v1/agents/{id}/states", "response schema not named by the route"},
+    {"GET /api/v1/agent-reasons", "response schema not named by the route"},
+    {"GET /api/v1/dispositions", "response schema not named by the route"},
+};
+
+std::string key(const Route& r) { return r.method + " " + r.pattern; }
+
+TEST_F(OpenApiTest, EveryRouteHasRequestAndResponseSchemas) {
   const auto& routes = server_->router().routes();
-  size_t covered = 0;
+  std::set<std::string> seen;
   for (const auto& r : routes) {
-    const bool ours = r.tag == "ivr" || r.tag == "recordings";
-    if (!ours || r.successStatus == 204 || r.contentType != "application/json") continue;  // audio, no content
-    const RouteSchemaRef* ref = documentedRouteSchema(r.method, r.pattern);
-    ASSERT_NE(ref, nullptr) << r.method << " " << r.pattern << " has no schemas";
-    EXPECT_FALSE(ref->response.empty()) << r.method << " " << r.pattern;
-    // A JSON body (every write but the CSV import and the flows_dir reload) has a request schema.
-    const bool jsonBody = r.method != "GET" && r.pattern != "/api/v1/blacklist/import" &&
-                          r.pattern != "/api/v1/flows/reload";
-    EXPECT_EQ(!ref->request.empty(), jsonBody) << r.method << " " << r.pattern;
-    ++covered;
-  }
-  EXPECT_GE(covered, 20u);
-  for (const auto& ref : documentedRouteSchemas()) {
-    bool found = false;
-    for (const auto& r : routes) found = found || (r.method == ref.method && r.pattern == ref.pattern);
-    EXPECT_TRUE(found) << "stale entry " << ref.method << " " << ref.pattern;
-    for (const auto& name : {ref.request, ref.response}) {
-      if (name.empty()) continue;
-      EXPECT_NE(findSchema(name), nullptr) << name;
-      EXPECT_TRUE(doc_["components"]["schemas"].contains(name)) << name;
+    const std::string k = key(r);
+    seen.insert(k);
+    std::string method = r.method;
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    const json& op = doc_["paths"][r.pattern][method];
+    // Response.
+    if (r.successStatus == 204) {
+      EXPECT_TRUE(r.responseSchema.empty()) << k << ": a 204 answer has no body";
+    } else if (kAcdPending.count(k) && r.responseSchema.empty()) {
+      // listed above
+    } else if (kNoResponseSchema.count(k)) {
+      EXPECT_TRUE(r.responseSchema.empty()) << k << " is listed as not JSON but names " << r.responseSchema;
+    } else {
+      if (r.responseSchema.empty()) {
+        ADD_FAILURE() << k << " has no response schema";
+        continue;
+      }
+      EXPECT_NE(findSchema(r.responseSchema), nullptr) << k << ": unknown schema " << r.responseSchema;
+      EXPECT_EQ(op["responses"][std::to_string(r.successStatus)]["content"][r.contentType]["schema"]["$ref"],
+                "#/components/schemas/" + r.responseSchema)
+          << k;
     }
+    // Request.
+    const bool write = r.method == "POST" || r.method == "PUT" || r.method == "PATCH";
+    if (!write) {
+      EXPECT_TRUE(r.requestSchema.empty()) << k << ": a " << r.method << " takes no body";
+      continue;
+    }
+    if (kNoRequestBody.count(k)) {
+      EXPECT_TRUE(r.requestSchema.empty() && r.requestContentType.empty()) << k << " is listed as bodiless";
+      EXPECT_FALSE(op.contains("requestBody")) << k;
+      continue;
+    }
+    if (kAcdPending.count(k) && r.requestSchema.empty()) continue;  // listed above
+    if (!r.requestContentType.empty()) {  // text (CSV import)
+      EXPECT_TRUE(r.requestSchema.empty()) << k;
+      EXPECT_EQ(op["requestBody"]["content"][r.requestContentType]["schema"]["type"], "string") << k;
+      continue;
+    }
+    if (r.requestSchema.empty()) {
+      ADD_FAILURE() << k << " has no request schema";
+      continue;
+    }
+    EXPECT_NE(findSchema(r.requestSchema), nullptr) << k << ": unknown schema " << r.requestSchema;
+    EXPECT_EQ(op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+              "#/components/schemas/" + r.requestSchema)
+        << k;
+    EXPECT_EQ(op["responses"]["400"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error")
+        << k;
   }
-  // A request schema accepts what the handlers document (docs/ivr.md, docs/recording.md).
+  // No stale exception: each names a served route.
+  for (const auto* list : {&kNoResponseSchema, &kNoRequestBody, &kAcdPending})
+    for (const auto& [k, why] : *list) EXPECT_TRUE(seen.count(k)) << "stale exception " << k << " (" << why << ")";
+}
+
+// The schemas the handlers of IVR, records, QA and staffing routes apply
+// themselves (Route::handlerParsesBody) accept what their docs show and
+// refuse what the handlers refuse.
+TEST_F(OpenApiTest, HandlerParsedSchemasMatchTheirDocs) {
   auto valid = [](const char* schema, const char* body) {
     return validateObject(json::parse(body), *findSchema(schema)).ok();
   };
@@ -194,6 +266,44 @@ TEST_F(OpenApiTest, IvrAndRecordsRoutesHaveSchemas) {
   EXPECT_TRUE(valid("CallRecordingAction", R"({"action":"pause"})"));
   EXPECT_FALSE(valid("CallRecordingAction", R"({"action":"rewind"})"));
   EXPECT_TRUE(valid("RecordingPolicyUpdate", R"({"mode":"selected","queues":["sales"],"retention_days":90})"));
+  EXPECT_TRUE(valid("ScoreFormCreate",
+                    R"({"name":"Basic","criteria":[{"id":"greet","name":"Greeting","weight":37.5,"max_points":5}]})"));
+  EXPECT_FALSE(valid("ScoreFormCreate", R"({"name":"Basic"})"));
+  EXPECT_TRUE(valid("ScoreCreate", R"({"form_id":"f1","items":[{"criterion_id":"greet","points":4}],"comment":""})"));
+  EXPECT_TRUE(valid("StaffingErlangRequest",
+                    R"({"calls":100,"aht_s":180.5,"interval_s":1800,"target_sl_pct":80,"target_s":20})"));
+  EXPECT_FALSE(valid("StaffingErlangRequest", R"({"calls":100,"aht_s":180,"target_sl_pct":0,"target_s":20})"));
+  EXPECT_TRUE(valid("StaffingPlanRequest",
+                    R"({"intervals":[{"start":"2024-05-01T08:00:00Z","calls":40,"aht_s":200}],"target_sl_pct":80,)"
+                    R"("target_s":20,"shrinkage_pct":30,"patience_s":null})"));
+  // The numbers are documented as numbers, with their bounds.
+  const json& sl = doc_["components"]["schemas"]["StaffingPlanRequest"]["properties"]["target_sl_pct"];
+  EXPECT_EQ(sl["type"], "number");
+  EXPECT_EQ(sl["maximum"], 100.0);
+  EXPECT_EQ(doc_["components"]["schemas"]["Score"]["properties"]["total"]["type"], "number");
+  EXPECT_EQ(doc_["paths"]["/api/v1/reports/queues"]["get"]["responses"]["200"]["content"]["application/json"]
+                ["schema"]["$ref"],
+            "#/components/schemas/Report");
+}
+
+// docs/api.md's route index names every route the server has, and no route
+// it does not have ("`METHOD /path`" in the index table).
+TEST_F(OpenApiTest, ApiDocRouteIndexMatchesTheRouter) {
+  std::ifstream in(std::string(HUJIAO_SOURCE_DIR) + "/docs/api.md");
+  ASSERT_TRUE(in) << "docs/api.md";
+  std::string doc;
+  for (std::string line; std::getline(in, line);) doc += line + "\n";
+  const size_t start = doc.find("## Route index");
+  ASSERT_NE(start, std::string::npos);
+  const std::string index = doc.substr(start, doc.find("\n## ", start + 1) - start);
+  std::set<std::string> served;
+  for (const auto& r : server_->router().routes()) {
+    served.insert(key(r));
+    EXPECT_NE(index.find("`" + key(r) + "`"), std::string::npos) << key(r) << " is missing from docs/api.md";
+  }
+  std::regex listed("`(GET|POST|PUT|PATCH|DELETE) (/[^`]*)`");
+  for (std::sregex_iterator it(index.begin(), index.end(), listed), end; it != end; ++it)
+    EXPECT_TRUE(served.count((*it)[1].str() + " " + (*it)[2].str())) << "docs/api.md lists " << (*it)[0] << ": no such route";
 }
 
 }  // namespace

@@ -3,19 +3,18 @@
 // the quality score each got (GET /api/v1/qa/scores, same filter) and playback
 // in the recording drawer (read-only scores for agents).
 import { useMemo, useState } from 'react';
-import { Button, Space, Table, Tag, Typography } from 'antd';
+import { Button, Space, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useI18n } from '../../i18n';
 import { useAuth } from '../../auth/AuthProvider';
 import { itemsOf, LoadView, useApiGet } from '../../components/useApi';
-import { formatDuration, formatTime } from '../../components/time';
 import { RecordingDrawer, type Recording } from './RecordingDrawer';
+import { RECORDINGS_PAGE as PAGE, RecordingsTable } from './RecordingsTable';
 import { scoresByRecording, type ScoreRow } from './myScores';
 
-const PAGE = 20;
-
 export default function MyRecordingsPage() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { me } = useAuth();
   const agentId = me?.user.id ?? '';
   const [page, setPage] = useState(1);
@@ -24,6 +23,17 @@ export default function MyRecordingsPage() {
   const scores = useApiGet<unknown>('/qa/scores', { agent_id: agentId, limit: 500 });
   const byRec = useMemo(() => scoresByRecording(scores.load.status === 'ok' ? itemsOf<ScoreRow>(scores.load.data) : []), [scores.load]);
   const average = scores.load.status === 'ok' ? (scores.load.data as { summary?: { agent_id?: string; average?: number; count?: number }[] }).summary?.find((s) => s.agent_id === agentId) : undefined;
+
+  // The QA score each recording got (the latest of its scores), between duration and Play.
+  const scoreColumn: ColumnsType<Recording>[number] = {
+    key: 'qa',
+    title: t('myrec.score'),
+    width: 120,
+    render: (_, r) => {
+      const s = byRec.get(r.id);
+      return s ? <Tag color="blue">{t('myrec.scoreValue', { total: s.total, n: s.count })}</Tag> : <Typography.Text type="secondary">{t('rec.noScores')}</Typography.Text>;
+    },
+  };
 
   return (
     <section aria-labelledby="myrec-title">
@@ -46,47 +56,7 @@ export default function MyRecordingsPage() {
         </Space>
       </Space>
       <LoadView load={recs.load} what={t('myrec.title')}>
-        {(body) => (
-          <Table<Recording>
-            rowKey="id"
-            size="small"
-            dataSource={itemsOf<Recording>(body)}
-            locale={{ emptyText: t('myrec.none') }}
-            pagination={{
-              current: page,
-              pageSize: PAGE,
-              total: (body as { total?: number }).total ?? itemsOf(body).length,
-              showSizeChanger: false,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: setPage,
-            }}
-            columns={[
-              { key: 'started', title: t('rec.started'), width: 190, render: (_, r) => formatTime(r.started_at, lang) },
-              { key: 'number', title: t('rec.number'), dataIndex: 'customer_number' },
-              { key: 'queue', title: t('rec.queueId'), dataIndex: 'queue_id', ellipsis: true },
-              { key: 'dur', title: t('rec.duration'), width: 100, render: (_, r) => formatDuration((r.duration_ms ?? 0) / 1000) },
-              {
-                key: 'qa',
-                title: t('myrec.score'),
-                width: 120,
-                render: (_, r) => {
-                  const s = byRec.get(r.id);
-                  return s ? <Tag color="blue">{t('myrec.scoreValue', { total: s.total, n: s.count })}</Tag> : <Typography.Text type="secondary">{t('rec.noScores')}</Typography.Text>;
-                },
-              },
-              {
-                key: 'play',
-                title: t('common.actions'),
-                width: 110,
-                render: (_, r) => (
-                  <Button type="link" size="small" onClick={() => setOpen(r)} aria-label={t('rec.playNamed', { number: r.customer_number ?? r.id })}>
-                    {t('rec.play')}
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        )}
+        {(body) => <RecordingsTable body={body} page={page} onPage={setPage} onPlay={setOpen} extraColumns={[scoreColumn]} emptyText={t('myrec.none')} />}
       </LoadView>
       {open ? <RecordingDrawer rec={open} onClose={() => setOpen(null)} /> : null}
     </section>

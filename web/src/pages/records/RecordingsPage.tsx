@@ -2,18 +2,16 @@
 // from the Range-enabled URL, and score with a QA form (GET /qa/forms,
 // GET/POST /recordings/{id}/scores).
 import { useState } from 'react';
-import { Button, DatePicker, Input, Space, Table, Typography } from 'antd';
+import { Button, DatePicker, Input, Space, Typography } from 'antd';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useI18n } from '../../i18n';
-import { itemsOf, LoadView, useApiGet } from '../../components/useApi';
-import { formatDuration, formatTime } from '../../components/time';
+import { LoadView, useApiGet } from '../../components/useApi';
 import { RecordingDrawer, type Recording } from './RecordingDrawer';
-
-const PAGE = 20;
+import { RECORDINGS_PAGE as PAGE, RecordingsTable } from './RecordingsTable';
 
 export default function RecordingsPage() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [number, setNumber] = useState('');
   const [agent, setAgent] = useState('');
@@ -56,40 +54,7 @@ export default function RecordingsPage() {
         <Button icon={<ReloadOutlined />} onClick={reload} aria-label={t('common.refresh')} />
       </Space>
       <LoadView load={load} what={t('rec.title')}>
-        {(body) => (
-          <Table<Recording>
-            rowKey="id"
-            size="small"
-            dataSource={itemsOf<Recording>(body)}
-            scroll={{ x: 900 }}
-            pagination={{
-              current: page,
-              pageSize: PAGE,
-              total: (body as { total?: number }).total ?? itemsOf(body).length,
-              showSizeChanger: false,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: setPage,
-            }}
-            columns={[
-              { key: 'started', title: t('rec.started'), width: 180, render: (_, r) => formatTime(r.started_at, lang) },
-              { key: 'number', title: t('rec.number'), dataIndex: 'customer_number' },
-              { key: 'agent', title: t('rec.agentId'), dataIndex: 'agent_id', ellipsis: true },
-              { key: 'queue', title: t('rec.queueId'), dataIndex: 'queue_id', ellipsis: true },
-              { key: 'dur', title: t('rec.duration'), width: 100, render: (_, r) => formatDuration((r.duration_ms ?? 0) / 1000) },
-              { key: 'size', title: t('rec.size'), width: 100, render: (_, r) => `${Math.round((r.size_bytes ?? 0) / 1024)} KiB` },
-              {
-                key: 'play',
-                title: t('common.actions'),
-                width: 110,
-                render: (_, r) => (
-                  <Button type="link" size="small" onClick={() => setOpen(r)} aria-label={t('rec.playNamed', { number: r.customer_number ?? r.id })}>
-                    {t('rec.play')}
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        )}
+        {(body) => <RecordingsTable body={body} page={page} onPage={setPage} onPlay={setOpen} showAgent showSize scrollX={900} />}
       </LoadView>
       {open ? <RecordingDrawer rec={open} onClose={() => setOpen(null)} /> : null}
     </section>
