@@ -244,5 +244,10 @@ uint8_t linearToUlaw(int16_t s) { return tables().ulawEnc[encIndex(s)]; }
 uint8_t linearToAlaw(int16_t s) { return tables().alawEnc[encIndex(s)]; }
 int16_t ulawToLinear(uint8_t u) { return tables().ulawDec[u]; }
 int16_t alawToLinear(uint8_t a) { return tables().alawDec[a]; }
+const int16_t* g711DecodeTable(CodecId id) {
+  if (id == CodecId::Pcmu) return tables().ulawDec.data();
+  if (id == CodecId::Pcma) return tables().alawDec.data();
+  return nullptr;
+}
 
 }  // namespace hujiao::media

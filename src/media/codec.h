@@ -72,5 +72,7 @@ uint8_t linearToUlaw(int16_t s);
 uint8_t linearToAlaw(int16_t s);
 int16_t ulawToLinear(uint8_t u);
 int16_t alawToLinear(uint8_t a);
+/// The 256-entry decoding table of PCMU or PCMA (nullptr for other codecs); immutable.
+const int16_t* g711DecodeTable(CodecId id);
 
 }  // namespace hujiao::media

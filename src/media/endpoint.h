@@ -20,6 +20,7 @@
 #include "media/playback.h"
 #include "media/recorder.h"
 #include "media/rate_convert.h"
+#include "media/record_lane.h"
 #include "media/rtcp.h"
 #include "media/sdp_negotiation.h"
 
@@ -129,6 +130,11 @@ struct Endpoint {
 
   // Derived each time the topology changes.
   bool needRx = false;
+  bool recRx = false;  // decoded for a recording (its own or the peer's); needRx covers it too
+  // Recording-only G.711 leg: decoded on arrival into this ring instead of the jitter
+  // buffer (record_lane.h). laneOff: the peer sent something the lane refuses.
+  std::unique_ptr<RecordLane> lane;
+  bool laneOff = false;
   std::unique_ptr<EndpointAudio> audio;
 
   bool canReceive() const {

@@ -304,6 +304,7 @@ void Worker::deriveRouting() {
     s->relayFrom = nullptr;
     s->mixCount = 0;
     s->needRx = false;
+    s->recRx = false;
   }
   auto addMix = [](Endpoint& ep, Endpoint* src) {
     if (src && ep.mixCount < static_cast<int>(ep.mix.size())) ep.mix[static_cast<size_t>(ep.mixCount++)] = src;
@@ -334,8 +335,8 @@ void Worker::deriveRouting() {
     Endpoint& ep = *s;
     for (int i = 0; i < ep.mixCount; ++i) ep.mix[static_cast<size_t>(i)]->needRx = true;
     if (ep.recording) {
-      ep.needRx = true;
-      if (ep.relayFrom) ep.relayFrom->needRx = true;
+      ep.recRx = true;
+      if (ep.relayFrom) ep.relayFrom->recRx = true;
     }
     bool wantDigits = ep.dtmfEvents || (ep.playback && ep.playback->stopOnDtmf());
     bool inband = wantDigits && ep.configured && ep.media.recvTePt < 0;
@@ -350,6 +351,16 @@ void Worker::deriveRouting() {
     if (c.second->recording) {
       for (Endpoint* m : c.second->members) m->needRx = true;
     }
+  }
+  for (auto& s : slots_) {
+    if (!s) continue;
+    Endpoint& ep = *s;
+    // Decoded only to be recorded (not mixed, not listened to for digits): the cheap lane.
+    const int16_t* table = ep.configured ? g711DecodeTable(ep.media.codec) : nullptr;
+    const bool lane = ep.recRx && !ep.needRx && !ep.laneOff && table && !ep.conf;
+    if (lane && (!ep.lane || ep.lane->table() != table)) ep.lane = std::make_unique<RecordLane>(table);
+    if (!lane) ep.lane.reset();
+    ep.needRx = ep.needRx || ep.recRx;
   }
   tickList_.clear();
   for (auto& s : slots_) {

@@ -150,7 +150,13 @@ void Worker::onRtp(Endpoint& ep, uint8_t* buf, size_t len, const sockaddr_storag
     return;
   }
   if (ep.needRx && ep.audio) {
-    ep.audio->jb->put(h->seq, h->timestamp, buf + h->headerLen, h->payloadLen, nowUs_, ep.rtpRate / 1000);
+    if (ep.lane && !ep.lane->put(h->timestamp, buf + h->headerLen, h->payloadLen)) {
+      ep.laneOff = true;  // not 20 ms G.711: back to the jitter buffer from the next topology pass
+      dirty_ = true;
+    }
+    if (!ep.lane || ep.laneOff) {
+      ep.audio->jb->put(h->seq, h->timestamp, buf + h->headerLen, h->payloadLen, nowUs_, ep.rtpRate / 1000);
+    }
   }
   if (relayTo) relay(ep, *to, buf, len, *h, false);
 }
@@ -238,7 +244,7 @@ void Worker::tickRx(Endpoint& ep) {
   if (!ep.audio) return;
   EndpointAudio& a = *ep.audio;
   bool received = false;
-  if (ep.needRx && ep.canReceive()) received = a.jb->get(*a.codec, a.rxFrame);
+  if (ep.needRx && ep.canReceive()) received = ep.lane ? ep.lane->get(a.rxFrame) : a.jb->get(*a.codec, a.rxFrame);
   else std::memset(a.rxFrame, 0, sizeof a.rxFrame);
   if (ep.dtmfRx && ep.needRx) {
     DtmfDigit d[4];

@@ -8,11 +8,10 @@
 import itertools
 import math
 import os
-import socket
 import struct
 import subprocess
+import sys
 import tempfile
-import threading
 import time
 import wave
 
@@ -82,35 +81,8 @@ class InbandPcaps:
         return ("pcap", path)
 
 
-class RtpReceiver:
-    """The caller's RTP socket: keeps (pt, seq, ts, payload) of every packet."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.packets = []
-        self._stop = False
-        self.thread = threading.Thread(target=self._rx, daemon=True)
-        self.thread.start()
-
-    def _rx(self):
-        while not self._stop:
-            try:
-                data, _ = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if len(data) >= 12 and data[0] >> 6 == 2 and not 72 <= (data[1] & 0x7F) <= 76:
-                seq, ts = struct.unpack("!HI", data[2:8])
-                self.packets.append((data[1] & 0x7F, seq, ts, data[12:]))
-
-    def close(self):
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "media"))
+from rtplib import RtpReceiver  # noqa: E402  (the shared receiver; packets are (pt, seq, ts, payload, ...))
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,16 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "telephony"))
+sys.path.insert(0, HERE)
 from telib import Daemon, free_port, register, wait_until  # noqa: E402
+
+from rtplib import RtpReceiver  # noqa: E402  (tests/system/media, this folder)
 
 SCENARIOS = os.path.join(HERE, "scenarios")
 PCAP_AUDIO = "/usr/share/sip-tester/g711a.pcap"
@@ -63,38 +65,6 @@ def rms_alaw(payloads):
     return math.sqrt(total / n) if n else 0.0
 
 
-class Capture:
-    """The callee's RTP socket: keeps every packet (pt, marker, seq, ts, payload, arrival)."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.packets = []
-        self._stop = False
-        self.thread = threading.Thread(target=self._rx, daemon=True)
-        self.thread.start()
-
-    def _rx(self):
-        while not self._stop:
-            try:
-                data, _ = self.sock.recvfrom(2048)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            if len(data) < 12 or data[0] >> 6 != 2 or 72 <= (data[1] & 0x7F) <= 76:  # not RTP / RTCP
-                continue
-            seq, ts = struct.unpack("!HI", data[2:8])
-            self.packets.append((data[1] & 0x7F, bool(data[1] & 0x80), seq, ts, data[12:], time.monotonic()))
-
-    def close(self):
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
-
-
 def sipp(daemon, scenario, port, keys=None, service=None, auth=None, media_port=None, timeout=40):
     args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario), "-i", "127.0.0.1", "-p", str(port), "-m", "1",
             "-t", "u1", "-nostdin", "-timeout", f"{timeout}s", "-timeout_error", "-trace_err"]
@@ -137,7 +107,7 @@ def test_pcap_stream_and_rfc4733_digit_cross_hujiaod(daemon):
     callee_port, caller_port = free_port(), free_port()
     register(daemon, CALLEE, PASSWORDS[CALLEE], callee_port)
     register(daemon, CALLER, PASSWORDS[CALLER], caller_port)
-    cap = Capture()
+    cap = RtpReceiver()
     uas, uas_cwd = sipp(daemon, "uas_pcma.xml", callee_port, keys={"rtp": cap.port})
     time.sleep(0.3)
     media_port = free_port((socket.SOCK_DGRAM,))
@@ -157,28 +127,28 @@ def test_pcap_stream_and_rfc4733_digit_cross_hujiaod(daemon):
 
     sent = pcap_rtp(PCAP_AUDIO)
     sent_audio = [p for pt, p in sent if pt == 8]
-    got_audio = [pk for pk in cap.packets if pk[0] == 8]
+    got_audio = [pk for pk in cap.packets if pk.pt == 8]
     # Duration and packet count: everything sipp played arrived (loopback: no loss expected).
     assert len(got_audio) >= len(sent_audio) * 0.98, (len(got_audio), len(sent_audio))
-    span_ms = (got_audio[-1][3] - got_audio[0][3]) / 8.0  # RTP clock, 8 kHz
+    span_ms = (got_audio[-1].ts - got_audio[0].ts) / 8.0  # RTP clock, 8 kHz
     sent_ms = (len(sent_audio) - 1) * len(sent_audio[0]) / 8.0
     assert abs(span_ms - sent_ms) <= 60, (span_ms, sent_ms)
     # Energy: the speech arrives at its level (same codec both sides: relayed unchanged).
-    rms_sent, rms_got = rms_alaw(sent_audio), rms_alaw(pk[4] for pk in got_audio)
+    rms_sent, rms_got = rms_alaw(sent_audio), rms_alaw(pk.payload for pk in got_audio)
     assert rms_sent > 500
     assert abs(20 * math.log10(rms_got / rms_sent)) < 0.5, (rms_got, rms_sent)
-    payloads = [pk[4] for pk in got_audio]
+    payloads = [pk.payload for pk in got_audio]
     in_order = sum(1 for p in sent_audio if p in set(payloads))
     assert in_order >= len(sent_audio) * 0.98
     # Sequence numbers are contiguous on the way out (hujiaod rewrites them per stream).
-    seqs = [pk[2] for pk in got_audio]
+    seqs = [pk.seq for pk in got_audio]
     assert all((b - a) & 0xFFFF == 1 for a, b in zip(seqs, seqs[1:]))
 
     # RFC 4733: the digit 1 arrives as telephone-event (pt 101 answered by the callee), ending once.
-    events = [pk for pk in cap.packets if pk[0] == 101]
+    events = [pk for pk in cap.packets if pk.pt == 101]
     assert events, "no telephone-event packets reached the callee"
-    assert {pk[4][0] for pk in events} == {1}
-    assert any(pk[4][1] & 0x80 for pk in events), "no end-of-event packet"
-    assert events[0][1], "the first event packet carries the marker bit"
+    assert {pk.payload[0] for pk in events} == {1}
+    assert any(pk.payload[1] & 0x80 for pk in events), "no end-of-event packet"
+    assert events[0].marker, "the first event packet carries the marker bit"
     # After the audio, not mixed into it.
-    assert events[0][5] >= got_audio[-1][5] - 0.05
+    assert events[0].arrival >= got_audio[-1].arrival - 0.05
