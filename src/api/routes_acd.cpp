@@ -186,7 +186,7 @@ void addQueueRoutes(Router& router, ApiContext& ctx) {
                                   before->departmentId});
                 return noContent();
               }});
-  router.add({"GET", "/api/v1/queues/{id}/members", "queues.read", "The agents of a queue", "acd", "", "", 200, {},
+  router.add({"GET", "/api/v1/queues/{id}/members", "queues.read", "The agents of a queue", "acd", "", bodySchema("QueueMemberList"), 200, {},
               [&ctx](RequestContext& rc) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();
@@ -207,7 +207,8 @@ void addQueueRoutes(Router& router, ApiContext& ctx) {
                 return jsonResponse(200, list(std::move(items)));
               }});
   router.add({"PUT", "/api/v1/queues/{id}/members/{agent_id}", "queues.write",
-              "Add an agent to a queue or change his level and position", "acd", bodySchema("QueueMember"), "", 200,
+              "Add an agent to a queue or change his level and position", "acd", bodySchema("QueueMember"),
+              bodySchema("QueueMembership"), 200,
               {}, [&ctx](RequestContext& rc) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();
@@ -364,7 +365,8 @@ void addAgentRoutes(Router& router, ApiContext& ctx) {
                   if (v.agentId == u->id) items.push_back(center::toJson(v));
                 return jsonResponse(200, list(std::move(items)));
               }});
-  router.add({"GET", "/api/v1/agents/{id}/states", "agents.read", "An agent's stored state history", "acd", "", "",
+  router.add({"GET", "/api/v1/agents/{id}/states", "agents.read", "An agent's stored state history", "acd", "",
+              bodySchema("AgentStateList"),
               200,
               {{"from", FieldType::String, "From (ISO 8601)", 0, 0, "date-time"},
                {"to", FieldType::String, "To (ISO 8601)", 0, 0, "date-time"},
@@ -391,13 +393,14 @@ void addAgentRoutes(Router& router, ApiContext& ctx) {
 }
 
 void addListRoutes(Router& router, ApiContext& ctx) {
-  router.add({"GET", "/api/v1/agent-reasons", kAuthenticated, "Not-ready reason codes", "acd", "", "", 200, {},
+  router.add({"GET", "/api/v1/agent-reasons", kAuthenticated, "Not-ready reason codes", "acd", "", bodySchema("ReasonList"), 200, {},
               [&ctx](RequestContext&) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();
                 return jsonResponse(200, {{"items", (*acd)->notReadyReasons()}});
               }});
-  router.add({"GET", "/api/v1/dispositions", kAuthenticated, "Disposition codes for wrap-up", "acd", "", "", 200, {},
+  router.add({"GET", "/api/v1/dispositions", kAuthenticated, "Disposition codes for wrap-up", "acd", "", bodySchema("DispositionList"), 200,
+              {},
               [&ctx](RequestContext&) -> core::Result<HttpResponse> {
                 auto acd = service(ctx);
                 if (!acd) return acd.error();

@@ -159,10 +159,14 @@ core::Result<center::InteractionView> visibleInteraction(center::AcdService& acd
 
 void addAcdCtiRoutes(Router& router, ApiContext& ctx) {
   for (const ActionSpec& spec : kAgentActions) {
-    const std::string schema = spec.bodyRequired ? bodySchema(spec.schema) : std::string();
-    router.add({"POST", std::string("/api/v1/agents/{id}/") + spec.name, spec.permission, spec.summary, "cti", schema,
-                bodySchema("CtiResult"), spec.name == std::string("dial") ? 202 : 200, {},
-                [&ctx, &spec](RequestContext& rc) { return runAgentAction(ctx, rc, spec); }});
+    // An optional body (login, force_not_ready) is read by the handler, which
+    // accepts an empty one; its schema then only documents it.
+    const bool optional = !spec.bodyRequired && spec.schema[0] != '\0';
+    Route r{"POST", std::string("/api/v1/agents/{id}/") + spec.name, spec.permission, spec.summary, "cti",
+            spec.schema[0] != '\0' ? bodySchema(spec.schema) : std::string(), bodySchema("CtiResult"),
+            spec.name == std::string("dial") ? 202 : 200, {},
+            [&ctx, &spec](RequestContext& rc) { return runAgentAction(ctx, rc, spec); }};
+    router.add(optional ? parsesOwnBody(std::move(r)) : std::move(r));
   }
   for (const char* mode : {"listen", "whisper", "barge"}) {
     const std::string m = mode;

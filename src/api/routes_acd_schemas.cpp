@@ -70,6 +70,19 @@ std::vector<ObjectSchema> make() {
                {str("extension", 32, false, "The agent's device (SIP extension number)"),
                 refArray("skills", "AgentSkill"), boolean("auto_answer", "Ring the phone with auto-answer headers"),
                 object("capacity", "{voice, chat, email, sms}: interactions at once")}});
+  s.push_back({"QueueMembership", "An agent's membership of a queue",
+               {ro(str("agent_id")), ro(str("queue_id")), integer("level", "Tier: lower tiers are offered first"),
+                integer("position", "Order for linear and round robin; -1 = after the last"),
+                ro(str("username")), ro(str("display_name"))}});
+  s.push_back(shortList("QueueMemberList", "QueueMembership", "The agents of a queue"));
+  s.push_back({"AgentStateChange", "One stored state change of an agent",
+               {ro(choice("state", {"logged_out", "ready", "not_ready", "reserved", "busy", "wrap_up"}, false)),
+                ro(nstr("reason", "Not-ready reason code")), ro(str("previous", 32, false, "The state left")),
+                ro(time("at")), ro(typedField("previous_for_s", FieldType::Number, "Seconds spent in the state left"))}});
+  s.push_back(shortList("AgentStateList", "AgentStateChange", "An agent's state changes, oldest first"));
+  s.push_back({"ReasonList", "Not-ready reason codes", {ro(strings("items"))}});
+  s.push_back({"Disposition", "A wrap-up disposition code", {ro(str("code")), ro(str("label"))}});
+  s.push_back({"DispositionList", "Disposition codes", {refArray("items", "Disposition")}});
   s.push_back({"AgentLogin", "", {str("device", 32, false, "Extension to log in on; default: the agent's")}});
   s.push_back({"AgentNotReady", "", {str("reason", 64, true, "One of GET /api/v1/agent-reasons")}});
   s.push_back({"AgentForceNotReady", "", {str("reason", 64, false, "Default: forced")}});
