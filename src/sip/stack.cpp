@@ -1,6 +1,7 @@
 #include "sip/stack.h"
 
 #include "sip/replaces.h"
+#include "sip/tcp_sweep.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -143,6 +144,9 @@ struct SipStack::Impl {
   su_root_t* root = nullptr;
   nua_t* nua = nullptr;
   su_timer_t* tickTimer = nullptr;
+  // Closes TCP/TLS connections sofia stalled after a parse error (see tcp_sweep.h).
+  su_timer_t* sweepTimer = nullptr;
+  std::unique_ptr<TcpCloseWaitSweeper> sweeper;
   std::function<void()> tick;
   std::unordered_map<HandleId, nua_handle_t*> handles;
   struct Credentials {
@@ -459,6 +463,12 @@ struct SipStack::Impl {
     return 0;
   }
 
+  static void onSweep(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+    auto* self = static_cast<Impl*>(static_cast<void*>(arg));
+    if (const int n = self->sweeper->sweep(); n > 0)
+      self->log->info("closed {} SIP TCP connection(s) left half-closed after a malformed message", n);
+  }
+
   static void onTick(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
     auto* self = static_cast<Impl*>(static_cast<void*>(arg));
     if (self->tick) self->tick();
@@ -492,6 +502,7 @@ SipStack::~SipStack() {
     nua_destroy(s.nua);
   }
   if (s.tickTimer) su_timer_destroy(s.tickTimer);
+  if (s.sweepTimer) su_timer_destroy(s.sweepTimer);
   if (s.root) su_root_destroy(s.root);
   if (!s.certDir.empty()) {
     ::unlink((s.certDir + "/agent.pem").c_str());
@@ -556,10 +567,17 @@ void SipStack::runLoop(std::function<void()> tick, int tickMs) {
   const int idx = su_root_register(s.root, wait, &Impl::onQueue, reinterpret_cast<su_wakeup_arg_t*>(impl_.get()), 0);
   s.tickTimer = su_timer_create(su_root_task(s.root), tickMs);
   su_timer_set_for_ever(s.tickTimer, &Impl::onTick, reinterpret_cast<su_timer_arg_t*>(impl_.get()));
+  // A socket is shut down once it was in CLOSE-WAIT at two sweeps: after 2..4 s.
+  std::vector<int> tcpPorts{s.config.port};
+  if (!s.certDir.empty()) tcpPorts.push_back(s.config.tlsPort);
+  s.sweeper = std::make_unique<TcpCloseWaitSweeper>(std::move(tcpPorts));
+  s.sweepTimer = su_timer_create(su_root_task(s.root), 2000);
+  su_timer_set_for_ever(s.sweepTimer, &Impl::onSweep, reinterpret_cast<su_timer_arg_t*>(impl_.get()));
   s.control.runPending();
   su_root_run(s.root);
   // Orderly shutdown: let nua answer/terminate what it can for up to 2 s.
   su_timer_reset(s.tickTimer);
+  su_timer_reset(s.sweepTimer);
   nua_shutdown(s.nua);
   for (int i = 0; i < 200 && !s.shutdownDone; ++i) su_root_step(s.root, 10);
   if (!s.shutdownDone) {
