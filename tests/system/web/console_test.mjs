@@ -487,11 +487,20 @@ try {
     const opt = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').first();
     dispText = await opt.getAttribute('title');
     await opt.click();
+    // The select keeps (and may take back) focus while its dropdown closes: a
+    // person's next key comes later than that.
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
   } else {
     await page.getByLabel('Disposition code').fill(dispText);
   }
   await page.keyboard.press('Alt+KeyK');
-  check(await page.getByLabel('Number to dial').evaluate((el) => el === document.activeElement), 'Alt+K focuses the dial pad');
+  const dialPad = page.getByLabel('Number to dial');
+  let padFocused = false;
+  for (let i = 0; i < 40 && !padFocused; i++) {
+    padFocused = await dialPad.evaluate((el) => el === document.activeElement);
+    if (!padFocused) await page.waitForTimeout(50);
+  }
+  check(padFocused, 'Alt+K focuses the dial pad');
   await page.getByRole('button', { name: 'Key 5' }).click();
   check((await page.getByLabel('Number to dial').inputValue()).endsWith('5'), 'the dial pad types into the number');
   await page.reload();
