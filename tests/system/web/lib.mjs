@@ -67,3 +67,23 @@ export async function api(method, p, token, body) {
   const text = await r.text();
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
+
+// Clicks (via `click(attempt)`) until a request whose URL ends with `urlEnd`
+// leaves the page, then returns its response. A click that lands while an antd
+// menu or modal is still animating can be lost under load; a request that did
+// leave is never sent twice. `onRetry` puts the page back (e.g. Escape a menu).
+export async function clickForResponse(page, click, urlEnd, { tries = 3, onRetry = async () => {} } = {}) {
+  for (let i = 0; i < tries; i++) {
+    const sent = page.waitForRequest((r) => r.url().endsWith(urlEnd), { timeout: 5000 }).catch(() => null);
+    await click(i);
+    const req = await sent;
+    if (req) {
+      const resp = await req.response();
+      if (!resp) throw new Error(`${urlEnd}: the request failed (${req.failure()?.errorText})`);
+      return resp;
+    }
+    console.log(`NOTE: no ${urlEnd} request 5 s after click ${i + 1}; clicking again`);
+    await onRetry();
+  }
+  throw new Error(`no ${urlEnd} request after ${tries} clicks`);
+}

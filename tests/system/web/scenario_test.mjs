@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE, api, check, checkCount, cleanup, launch, login, problems, shot, watch } from './lib.mjs';
+import { BASE, api, check, checkCount, cleanup, clickForResponse, launch, login, problems, shot, watch } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLER = '13800138000';
@@ -129,9 +129,8 @@ try {
   await agent.getByRole('button', { name: 'Transfer', exact: true }).click();
   const dlg = agent.getByRole('dialog');
   await dlg.getByLabel('Target', { exact: true }).fill('1002');
-  const trResp = agent.waitForResponse((r) => r.url().endsWith('/transfer'));
-  await dlg.getByRole('button', { name: 'Transfer now' }).click();
-  check((await trResp).status() < 300, 'the blind transfer to extension 1002 is accepted');
+  const trResp = await clickForResponse(agent, () => dlg.getByRole('button', { name: 'Transfer now' }).click(), '/transfer');
+  check(trResp.status() < 300, 'the blind transfer to extension 1002 is accepted');
   const tTransfer = Date.now();
   await agent.getByText('No interaction in progress').waitFor({ timeout: 10_000 });
   check(true, 'the desktop clears the call after the transfer');
@@ -147,9 +146,8 @@ try {
     await agent.getByLabel('Disposition code').fill('transferred');
   }
   await agent.getByLabel('Notes', { exact: true }).fill('转给 1002 处理 / passed to 1002');
-  const wuResp = agent.waitForResponse((r) => r.url().endsWith('/wrapup'));
-  await agent.getByRole('button', { name: 'Finish wrap-up' }).click();
-  check((await wuResp).status() < 300, 'the wrap-up with disposition and notes is accepted');
+  const wuResp = await clickForResponse(agent, () => agent.getByRole('button', { name: 'Finish wrap-up' }).click(), '/wrapup');
+  check(wuResp.status() < 300, 'the wrap-up with disposition and notes is accepted');
   const tWrapped = Date.now();
   await agent.getByText('Wrap-up saved').waitFor();
   const msAfter = await seenWithin(sup, ([name]) => [...document.querySelectorAll('[role=listitem]')].some((el) => { const l = el.getAttribute('aria-label') ?? ''; return l.startsWith(`${name}: `) && !l.startsWith(`${name}: Wrap-up`); }), [tileName], tWrapped, 'wallboard shows the agent out of wrap-up');

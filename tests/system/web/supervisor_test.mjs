@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, check, checkCount, cleanup, launch, login, problems, shot, watch } from './lib.mjs';
+import { api, check, checkCount, cleanup, clickForResponse, launch, login, problems, shot, watch } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
@@ -81,9 +81,7 @@ try {
   // --- listen, whisper, barge: each rings 1003 (sipp answers); the bar shows it; stop ends it
   for (const [mode, label] of [['listen', 'Listen'], ['whisper', 'Whisper'], ['barge', 'Barge in']]) {
     const before = await legsOf('13900000001');
-    const resp = sup.waitForResponse((r) => r.url().endsWith(`/supervisor/${mode}`));
-    await menu(label);
-    const r = await resp;
+    const r = await clickForResponse(sup, () => menu(label), `/supervisor/${mode}`, { onRetry: () => sup.keyboard.press('Escape') });
     check(r.status() === 200, `${label}: the server accepts the supervision (${r.status()})`);
     await sup.getByTestId('supervision').getByText(`${label} · ${name}`).waitFor();
     await until(async () => (await legsOf('13900000001')) > before, `a new leg (1003) on the call for ${mode}`);
@@ -96,9 +94,8 @@ try {
   }
 
   // --- force release of the connected call; after the 1 s wrap-up the agent is ready again
-  const relResp = sup.waitForResponse((r) => r.url().endsWith('/force_release'));
-  await menu('Release the call');
-  check((await relResp).status() === 200, 'Release the call: the server accepts the force release');
+  const relResp = await clickForResponse(sup, () => menu('Release the call'), '/force_release', { onRetry: () => sup.keyboard.press('Escape') });
+  check(relResp.status() === 200, 'Release the call: the server accepts the force release');
   await sup.getByText('Call released').waitFor();
   check((await first) === 0, 'the customer gets a BYE (his sipp ends cleanly)');
   await until(async () => ((await api('GET', '/calls', admin)).body.items ?? []).length === 0, 'no live call (REST)');
