@@ -7,7 +7,7 @@ import socket
 import time
 
 from siplib import Daemon
-from test_sip_malformed import FIXTURE, corpus
+from test_sip_malformed import FIXTURE, corpus, replay_tcp
 
 CLOSE_WAIT = "08"
 
@@ -42,16 +42,7 @@ def socket_fds(daemon):
 
 
 def send_and_close(daemon, msg):
-    s = socket.create_connection(("127.0.0.1", daemon.port), timeout=1)
-    try:
-        s.sendall(msg.replace(b"VIAPORT", str(s.getsockname()[1]).encode()).replace(b"SIP/2.0/UDP", b"SIP/2.0/TCP"))
-        s.settimeout(0.05)
-        try:
-            s.recv(65535)
-        except (socket.timeout, ConnectionError):
-            pass
-    finally:
-        s.close()
+    replay_tcp(daemon, [msg])
 
 
 def options_over(s, port):
