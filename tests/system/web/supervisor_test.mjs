@@ -63,15 +63,50 @@ try {
   await tile('Ready').waitFor();
   check(true, 'the wallboard shows agent1001 Ready');
 
+  // Opens the agent's action menu and picks an item (or an item of a submenu). antd menus slide in
+  // and out: under CI load Playwright can see an item "stable" mid-animation and its click lands on
+  // the wrong row (nothing happens, the menu stays open). So: no dropdown may be open or closing
+  // before we start, and each popup must have finished its animations before we touch its items.
+  const popups = '.ant-dropdown, .ant-dropdown-menu-submenu-popup';
+  const noPopupOpen = () =>
+    sup.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((d) => d.getClientRects().length === 0), popups, { timeout: 5_000 });
+  const popupsSettled = (n) =>
+    sup.waitForFunction(
+      ([sel, want]) => {
+        const open = [...document.querySelectorAll(sel)].filter((d) => d.getClientRects().length > 0);
+        return open.length >= want && open.every((d) => d.getAnimations({ subtree: true }).length === 0);
+      },
+      [popups, n],
+      { timeout: 5_000 },
+    );
   const menu = async (item, sub) => {
-    await sup.getByRole('button', { name: `Actions for ${name}` }).click();
-    if (sub) {
-      await sup.getByRole('menuitem', { name: item }).hover();
-      await sup.getByRole('menuitem', { name: sub, exact: true }).click();
-    } else {
-      await sup.getByRole('menuitem', { name: item, exact: true }).click();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await noPopupOpen();
+        await sup.getByRole('button', { name: `Actions for ${name}` }).click({ timeout: 5_000 });
+        await popupsSettled(1);
+        if (sub) {
+          await sup.getByRole('menuitem', { name: item }).hover({ timeout: 5_000 });
+          await popupsSettled(2);
+          await sup.getByRole('menuitem', { name: sub, exact: true }).click({ timeout: 5_000 });
+        } else {
+          await sup.getByRole('menuitem', { name: item, exact: true }).click({ timeout: 5_000 });
+        }
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        console.log(`NOTE: menu "${item}${sub ? ' > ' + sub : ''}" attempt ${attempt} missed (${String(e.message).split('\n')[0]}); again`);
+        await closeMenus();
+      }
     }
   };
+  const closeMenus = async () => {
+    await sup.keyboard.press('Escape');
+    await sup.keyboard.press('Escape');
+    await sup.mouse.move(0, 0);
+  };
+  // An action from the menu, checked by the request it sends (a lost click is clicked again).
+  const act = (item, sub, urlEnd) => clickForResponse(sup, () => menu(item, sub), urlEnd, { onRetry: closeMenus });
 
   // --- a customer call; agent1001's phone answers it
   const first = call(0, '13900000001');
@@ -81,7 +116,7 @@ try {
   // --- listen, whisper, barge: each rings 1003 (sipp answers); the bar shows it; stop ends it
   for (const [mode, label] of [['listen', 'Listen'], ['whisper', 'Whisper'], ['barge', 'Barge in']]) {
     const before = await legsOf('13900000001');
-    const r = await clickForResponse(sup, () => menu(label), `/supervisor/${mode}`, { onRetry: () => sup.keyboard.press('Escape') });
+    const r = await act(label, undefined, `/supervisor/${mode}`);
     check(r.status() === 200, `${label}: the server accepts the supervision (${r.status()})`);
     await sup.getByTestId('supervision').getByText(`${label} · ${name}`).waitFor();
     await until(async () => (await legsOf('13900000001')) > before, `a new leg (1003) on the call for ${mode}`);
@@ -94,7 +129,7 @@ try {
   }
 
   // --- force release of the connected call; after the 1 s wrap-up the agent is ready again
-  const relResp = await clickForResponse(sup, () => menu('Release the call'), '/force_release', { onRetry: () => sup.keyboard.press('Escape') });
+  const relResp = await act('Release the call', undefined, '/force_release');
   check(relResp.status() === 200, 'Release the call: the server accepts the force release');
   await sup.getByText('Call released').waitFor();
   check((await first) === 0, 'the customer gets a BYE (his sipp ends cleanly)');
@@ -107,7 +142,7 @@ try {
   await tile('Ready').waitFor({ timeout: 10_000 });
 
   // --- force not ready (reason break)
-  await menu('Make not ready', 'break');
+  await act('Make not ready', 'break', '/force_not_ready');
   await tile('Not ready').waitFor();
   check((await agentState()) === 'not_ready', 'Make not ready → the wallboard and REST say not_ready');
 
@@ -131,10 +166,10 @@ try {
   check((await second) === 0, 'Release → the call leaves the wallboard and REST, the customer gets a BYE');
 
   // --- force ready, force logout
-  await menu('Make ready');
+  await act('Make ready', undefined, '/force_ready');
   await tile('Ready').waitFor();
   check((await agentState()) === 'ready', 'Make ready → Ready on the wallboard and in REST');
-  await menu('Log out');
+  await act('Log out', undefined, '/force_logout');
   // The grid shows logged-in agents only: the tile goes away.
   await tile('').waitFor({ state: 'detached' });
   check((await agentState()) === 'logged_out', 'Log out → the agent leaves the wallboard grid and REST says logged_out');
